@@ -1,0 +1,105 @@
+"""Issue: one printed page as received, kept verbatim with its hash."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class IssueQuerySet(models.QuerySet):
+    def public(self):
+        """Pages readers may see: those with at least one public article."""
+        from articles.models import Article
+
+        return self.filter(
+            pk__in=Article.objects.public().values("issue_id")
+        )
+
+
+class Issue(models.Model):
+    publication_date = models.DateField(
+        "出版日期",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="OCR 文本中没有日期；导入时未提供则留空，由编辑补全。",
+    )
+    number = models.PositiveIntegerField(
+        "期号", null=True, blank=True, help_text="报纸的总期号；未知时留空。"
+    )
+    page_label = models.CharField(
+        "版次", max_length=40, blank=True, help_text="如“第7版”或“理论版”，用于引文。"
+    )
+    source_name = models.CharField(
+        "来源文件名", max_length=255, help_text="导入时的文件名，仅供追溯。"
+    )
+    raw_bytes = models.BinaryField(
+        "原始字节", editable=False, help_text="收到的原始文件内容，逐字节保存。"
+    )
+    raw_encoding = models.CharField("原始编码", max_length=40, editable=False)
+    raw_text = models.TextField(
+        "原始 OCR 文本", editable=False, help_text="解码后的原始 OCR 文本，永不修改。"
+    )
+    raw_sha256 = models.CharField(
+        "SHA-256",
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="原始字节的 SHA-256；同一文件不会被导入两次。",
+    )
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    import_flags = models.JSONField(
+        "导入提示", default=list, blank=True, help_text="导入时无法归属到文章的提示。"
+    )
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+        ordering = ["-publication_date", "-number", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(raw_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="issue_sha256_is_hex",
+            ),
+        ]
+
+    def __str__(self):
+        parts = []
+        if self.publication_date:
+            d = self.publication_date
+            parts.append(f"{d.year}年{d.month}月{d.day}日")
+        else:
+            parts.append("日期待定")
+        if self.number:
+            parts.append(f"第{self.number}期")
+        if self.page_label:
+            parts.append(self.page_label)
+        return " ".join(parts) + f"（{self.source_name}）"
+
+    def get_absolute_url(self):
+        return reverse("articles:issue_detail", args=[self.pk])
+
+    def clean(self):
+        if self.raw_sha256 and bytes(self.raw_bytes or b"") and (
+            sha256_hex(bytes(self.raw_bytes)) != self.raw_sha256
+        ):
+            raise ValidationError("原始字节与其 SHA-256 不符。")
+
+    @property
+    def title(self) -> str:
+        """Human label used on public pages."""
+        if self.publication_date:
+            d = self.publication_date
+            label = f"{d.year}年{d.month}月{d.day}日"
+        else:
+            label = "出版日期待定"
+        if self.page_label:
+            label += f" {self.page_label}"
+        return label

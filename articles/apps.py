@@ -1,0 +1,8 @@
+"""The articles app: articles, columns, people and places."""
+
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = "文章与作者"

@@ -1,0 +1,265 @@
+"""Articles, their columns, authors, affiliations and provinces, and the authorships linking them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from articles.pinyin import name_sort_key
+
+
+class Column(models.Model):
+    name = models.CharField("栏目名称", max_length=20, unique=True)
+    slug = models.SlugField("网址名", max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    description = models.TextField("栏目简介", blank=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:column_detail", args=[self.slug])
+
+
+class Province(models.Model):
+    code = models.CharField(
+        "行政区划代码", max_length=6, unique=True, help_text="国家统计局六位代码。"
+    )
+    name = models.CharField("全称", max_length=20, unique=True)
+    short_name = models.CharField("简称", max_length=10, unique=True)
+
+    class Meta:
+        verbose_name = "省级行政区"
+        verbose_name_plural = "省级行政区"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("articles:province_detail", args=[self.short_name])
+
+
+class Affiliation(models.Model):
+    class Level(models.TextChoices):
+        CENTRAL = "central", "中央/全国"
+        PROVINCIAL = "provincial", "省级"
+        MUNICIPAL = "municipal", "地市级"
+        COUNTY = "county", "县级"
+        OTHER = "other", "其他"
+
+    name = models.CharField("规范名称", max_length=120, unique=True)
+    aliases = models.JSONField(
+        "别名",
+        default=list,
+        blank=True,
+        help_text="同一机构在版面上出现过的其他写法；以后导入时自动归并到本机构。",
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name="所在省份",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+    )
+    level = models.CharField(
+        "级别", max_length=12, choices=Level.choices, default=Level.OTHER
+    )
+
+    class Meta:
+        verbose_name = "作者单位"
+        verbose_name_plural = "作者单位"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:affiliation_detail", args=[self.pk])
+
+
+class Author(models.Model):
+    name = models.CharField("姓名", max_length=40, db_index=True)
+    sort_key = models.CharField(
+        "拼音排序键",
+        max_length=200,
+        db_index=True,
+        editable=False,
+        help_text="按姓氏读音生成（曾 zēng、单 shàn），保存时自动更新。",
+    )
+    aliases = models.JSONField(
+        "别名", default=list, blank=True, help_text="合并作者时保留的其他写法。"
+    )
+
+    class Meta:
+        verbose_name = "作者"
+        verbose_name_plural = "作者"
+        ordering = ["sort_key", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = name_sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author_detail", args=[self.pk])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """The one definition of what readers may see, reused by every public surface."""
+        return self.filter(published=True)
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "文章"
+        DIGEST = "digest", "观点撷英"
+        GRAPHIC = "graphic", "图解"
+        REPORT = "report", "报道"
+        BRIEF = "brief", "简讯"
+
+    class Status(models.TextChoices):
+        RAW = "raw", "未校对"
+        IN_REVIEW = "in_review", "校对中"
+        VERIFIED = "verified", "已审定"
+
+    issue = models.ForeignKey(
+        "archive.Issue",
+        verbose_name="版面",
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    column = models.ForeignKey(
+        Column,
+        verbose_name="栏目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    kind = models.CharField("体裁", max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    position = models.PositiveSmallIntegerField(
+        "版面顺序", default=0, help_text="文章在版面上的先后次序，从 1 开始。"
+    )
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    title = models.CharField("标题", max_length=300)
+    lede = models.TextField("观点提要", blank=True, help_text="版面上标有“观点”的提要框。")
+    body = models.TextField("正文", blank=True, help_text="校对后的正文，段落之间空一行。")
+    original_ocr = models.TextField(
+        "原始 OCR",
+        editable=False,
+        help_text="导入时本文对应的原始 OCR 文本，逐字保存，永不修改。",
+    )
+    status = models.CharField(
+        "校对状态", max_length=10, choices=Status.choices, default=Status.RAW, db_index=True
+    )
+    review_flags = models.JSONField(
+        "待核提示",
+        default=list,
+        blank=True,
+        help_text="导入程序拿不准的地方，每条含 code 与 message；处理后清除。",
+    )
+    version = models.PositiveIntegerField(
+        "版本号", default=1, editable=False, help_text="每次保存加一，用于防止覆盖他人修改。"
+    )
+    published = models.BooleanField(
+        "公开", default=True, help_text="取消勾选后，读者页面、检索和接口都不再显示本文。"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+        ordering = ["issue", "position", "id"]
+        indexes = [models.Index(fields=["issue", "position"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = (
+                Article.objects.filter(pk=self.pk)
+                .values_list("original_ocr", flat=True)
+                .first()
+            )
+            if stored is not None and stored != self.original_ocr:
+                raise ValidationError("原始 OCR 文本不可修改。")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", args=[self.pk])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p.strip()]
+
+
+class Authorship(models.Model):
+    class Contribution(models.TextChoices):
+        AUTHOR = "author", "作者"
+        CREDIT = "credit", "署名（策划、制图、整理）"
+        QUOTED = "quoted", "引述专家"
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="authorships"
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name="作者",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorships",
+        help_text="版面只给出职务、没有署名时留空。",
+    )
+    affiliation = models.ForeignKey(
+        Affiliation,
+        verbose_name="当时单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorships",
+    )
+    role = models.CharField(
+        "职务或角色", max_length=200, blank=True, help_text="如“党组书记、常务副主席”“本报记者”“策划/制图”。"
+    )
+    contribution = models.CharField(
+        "署名类型",
+        max_length=10,
+        choices=Contribution.choices,
+        default=Contribution.AUTHOR,
+    )
+    order = models.PositiveSmallIntegerField("署名顺序", default=1)
+
+    class Meta:
+        verbose_name = "署名"
+        verbose_name_plural = "署名"
+        ordering = ["article", "contribution", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "contribution", "order"],
+                name="authorship_order_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(author__isnull=True, affiliation__isnull=True, role=""),
+                name="authorship_says_something",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.author.name if self.author_id else "（未署名）"
+        return f"{who} {self.role}".strip()
