@@ -103,3 +103,44 @@ class Issue(models.Model):
         if self.page_label:
             label += f" {self.page_label}"
         return label
+
+
+class LearnedCorrection(models.Model):
+    """A correction editors applied (wrong → right), offered again wherever it recurs."""
+
+    wrong = models.CharField("误识", max_length=100)
+    right = models.CharField("更正为", max_length=100)
+    times_applied = models.PositiveIntegerField("采用次数", default=1)
+    created_by = models.ForeignKey(
+        "auth.User", verbose_name="首次更正者", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    active = models.BooleanField("启用", default=True, help_text="停用后不再作为建议提出。")
+
+    class Meta:
+        verbose_name = "已学更正"
+        verbose_name_plural = "已学更正"
+        ordering = ["-times_applied", "wrong"]
+        constraints = [
+            models.UniqueConstraint(fields=["wrong", "right"], name="learned_correction_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(wrong=models.F("right")), name="learned_correction_changes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wrong} → {self.right}"
+
+    @classmethod
+    def pairs(cls) -> list[tuple[str, str]]:
+        return list(cls.objects.filter(active=True).values_list("wrong", "right"))
+
+    @classmethod
+    def record(cls, wrong: str, right: str, user=None) -> "LearnedCorrection":
+        """Remember an accepted correction; a repeat only raises its count."""
+        learned, created = cls.objects.get_or_create(
+            wrong=wrong, right=right, defaults={"created_by": user}
+        )
+        if not created:
+            cls.objects.filter(pk=learned.pk).update(times_applied=models.F("times_applied") + 1)
+        return learned

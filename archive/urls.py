@@ -1,4 +1,4 @@
-"""Top-level URL map: admin, public portal."""
+"""Top-level URL map: admin, search, public portal."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,5 +9,6 @@ admin.site.index_title = "校对与管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("search/", include("articles.search_urls")),
     path("", include("articles.urls")),
 ]
