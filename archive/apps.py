@@ -6,3 +6,4 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "版面与导入"
+

@@ -9,6 +9,7 @@ from django.db import transaction
 from archive.ingest.decoding import RefusedInput, decode_page
 from archive.ingest.parsing import ParsedPage, Person, Piece, parse_page
 from archive.models import Issue, sha256_hex
+from articles.corrections import record_import
 from articles.models import (
     Affiliation,
     Article,
@@ -114,6 +115,7 @@ def save_piece(issue: Issue, position: int, piece: Piece, columns: dict[str, Col
         original_ocr=piece.original,
         review_flags=[flag_dict(f) for f in piece.flags],
     )
+    record_import(article)
     contributions = [
         (Authorship.Contribution.AUTHOR, piece.authors),
         (Authorship.Contribution.CREDIT, piece.credits),

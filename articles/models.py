@@ -169,6 +169,13 @@ class Article(models.Model):
         blank=True,
         help_text="导入程序拿不准的地方，每条含 code 与 message；处理后清除。",
     )
+    dismissed_suggestions = models.JSONField(
+        "已驳回建议",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="编辑驳回过的更正建议（原文→建议@上下文），不再重复提示。",
+    )
     version = models.PositiveIntegerField(
         "版本号", default=1, editable=False, help_text="每次保存加一，用于防止覆盖他人修改。"
     )
@@ -184,6 +191,10 @@ class Article(models.Model):
         verbose_name = "文章"
         verbose_name_plural = "文章"
         ordering = ["issue", "position", "id"]
+        permissions = [
+            ("verify_article", "可以审定文章（审校）"),
+            ("replace_across_archive", "可以全库查找替换（审校）"),
+        ]
         indexes = [models.Index(fields=["issue", "position"])]
 
     def __str__(self):
@@ -299,3 +310,67 @@ class ReaderReport(models.Model):
 
     def __str__(self):
         return f"{self.article}：{self.selected_text[:20]}"
+
+
+class Revision(models.Model):
+    """One saved state of an article's text: who, when, why, and the full text after it.
+
+    A snapshot per save (not a delta) keeps diffs of any two revisions and reverts
+    trivial; theory-page articles are a few thousand characters.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "导入"
+        EDIT = "edit", "校对修改"
+        SUGGESTION = "suggestion", "采纳建议"
+        REVERT = "revert", "回退"
+        REPORT = "report", "采纳读者纠错"
+        STATUS = "status", "状态变更"
+        REPLACE = "replace", "批量替换"
+        STRUCTURE = "structure", "结构调整"
+
+    TEXT_FIELDS = ("kicker", "title", "lede", "body")
+
+    article = models.ForeignKey(
+        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField("版本号", help_text="保存后文章的版本号。")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.EDIT)
+    editor = models.ForeignKey(
+        "auth.User",
+        verbose_name="编辑",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    note = models.CharField("修改说明", max_length=500)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    changed_fields = models.JSONField("改动字段", default=list)
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    title = models.CharField("标题", max_length=300)
+    lede = models.TextField("观点提要", blank=True)
+    body = models.TextField("正文", blank=True)
+    status = models.CharField("校对状态", max_length=10, choices=Article.Status.choices)
+    reverted_to = models.ForeignKey(
+        "self",
+        verbose_name="回退到",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "修订"
+        verbose_name_plural = "修订"
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} 第{self.number}版"
+
+    def text(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.TEXT_FIELDS}

@@ -14,7 +14,11 @@ def make_issue(db):
     """Creates an Issue from raw bytes the way an import does (bytes, text, hash)."""
     from archive.models import Issue, sha256_hex
 
-    def make(raw: bytes = "观点\n\n示例正文。".encode(), **fields):
+    counter = iter(range(1, 10**6))
+
+    def make(raw: bytes | None = None, **fields):
+        if raw is None:
+            raw = f"观点\n\n示例正文第{next(counter)}页。".encode()
         return Issue.objects.create(
             source_name=fields.pop("source_name", "example.txt"),
             raw_bytes=raw,

@@ -12,7 +12,10 @@ def staff_client(client, django_user_model):
 
 
 def test_original_ocr_is_read_only_in_the_admin(staff_client, make_article):
-    """Posting a changed original OCR through the change form leaves it untouched."""
+    """Posting a changed original OCR (or text) through the change form leaves it untouched.
+
+    The change form edits placement and metadata; text changes go through the
+    correction screen, where each save is a revision."""
     article = make_article(title="旧标题", body="正文", original_ocr="原始 文本")
     url = reverse("admin:articles_article_change", args=[article.pk])
     page = staff_client.get(url)
@@ -23,7 +26,7 @@ def test_original_ocr_is_read_only_in_the_admin(staff_client, make_article):
         {
             "issue": article.issue_id,
             "kind": "article",
-            "position": 1,
+            "position": 7,
             "published": "on",
             "status": "raw",
             "title": "新标题",
@@ -37,7 +40,8 @@ def test_original_ocr_is_read_only_in_the_admin(staff_client, make_article):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     article.refresh_from_db()
-    assert article.title == "新标题"
+    assert article.position == 7
+    assert article.title == "旧标题"
     assert article.original_ocr == "原始 文本"
 
 
