@@ -23,6 +23,16 @@ class IssueAdmin(admin.ModelAdmin):
     def article_count(self, obj):
         return obj.n_articles
 
+    def get_urls(self):
+        from functools import partial
+
+        from django.urls import path
+
+        from articles.structure_views import reorder
+
+        view = self.admin_site.admin_view(partial(reorder, model_admin=self))
+        return [path("<int:pk>/reorder/", view, name="archive_issue_reorder"), *super().get_urls()]
+
     def has_add_permission(self, request):
         # Pages enter the archive only through the importer, which keeps the raw
         # bytes and their hash together.

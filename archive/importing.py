@@ -144,10 +144,9 @@ def find_or_create_author(name: str) -> Author:
     """The same name on two pages is one author, including names merged in as aliases."""
     author = Author.objects.filter(name=name).order_by("pk").first()
     if author is None:
-        author = next(
-            (a for a in Author.objects.filter(aliases__icontains=name) if name in a.aliases),
-            None,
-        )
+        # JSON text differs by backend (escaped on SQLite), so aliases are matched here;
+        # only authors that were merged carry any.
+        author = next((a for a in Author.objects.exclude(aliases=[]) if name in a.aliases), None)
     return author or Author.objects.create(name=name)
 
 
@@ -155,7 +154,7 @@ def known_affiliation_name(name: str) -> str:
     """Maps an alias editors recorded (when merging affiliations) to its canonical name."""
     if Affiliation.objects.filter(name=name).exists():
         return name
-    for affiliation in Affiliation.objects.filter(aliases__icontains=name):
+    for affiliation in Affiliation.objects.exclude(aliases=[]):
         if name in affiliation.aliases:
             return affiliation.name
     return name

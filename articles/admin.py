@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import correction_views, corrections
+from articles import correction_views, corrections, structure, structure_views
 from articles.corrections import EditConflict
 from articles.models import (
     Affiliation,
@@ -21,7 +21,9 @@ from articles.models import (
     Column,
     Province,
     ReaderReport,
+    ReplaceBatch,
     Revision,
+    StructureChange,
 )
 
 
@@ -112,6 +114,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
         return [
             path("queue/", view(correction_views.next_in_queue), name="articles_article_queue"),
+            path("replace/", view(structure_views.find_replace), name="articles_article_replace"),
+            path("<int:pk>/restructure/", view(structure_views.restructure), name="articles_article_restructure"),
             path("<int:pk>/correct/", view(correction_views.correct), name="articles_article_correct"),
             path("<int:pk>/suggestion/", view(correction_views.suggestion), name="articles_article_suggestion"),
             path("<int:pk>/status/", view(correction_views.set_status), name="articles_article_status"),
@@ -121,12 +125,88 @@ class ArticleAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Snapshot placement and authorships before the form writes, so the edit
+            # is undoable like every other structure change.
+            request._structure_before = [
+                Article.objects.get(pk=obj.pk),
+                *Authorship.objects.filter(article_id=obj.pk),
+            ]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        existing = set(Authorship.objects.filter(article=form.instance).values_list("pk", flat=True))
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_structure_before", None)
+        changed_authorships = any(fs.has_changed() for fs in formsets)
+        if before is not None and (form.changed_data or changed_authorships):
+            operation = StructureChange.Operation.AUTHORSHIPS if changed_authorships else StructureChange.Operation.PLACEMENT
+            structure.record_admin_edit(
+                operation,
+                objects_before=before,
+                editor=request.user,
+                note=f"《{form.instance.title}》：" + "、".join(form.changed_data + (["署名"] if changed_authorships else [])),
+                created=list(Authorship.objects.filter(article=form.instance).exclude(pk__in=existing)),
+            )
+
     def history_view(self, request, object_id, extra_context=None):
         return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[object_id]))
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would lose an original; unpublish instead.
         return False
+
+
+@admin.register(ReplaceBatch)
+class ReplaceBatchAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "replacement", "is_regex", "match_count", "editor", "note", "created_at", "undone_at", "undo_button"]
+    list_filter = ["is_regex", "editor", "created_at"]
+    list_select_related = ["editor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        undo = self.admin_site.admin_view(partial(structure_views.undo_batch, model_admin=self))
+        return [path("<int:pk>/undo/", undo, name="articles_replacebatch_undo"), *super().get_urls()]
+
+    @admin.display(description="撤销")
+    def undo_button(self, obj):
+        if obj.undone_at:
+            return "已撤销"
+        return format_html('<a href="{}">整批撤销</a>', reverse("admin:articles_replacebatch_undo", args=[obj.pk]))
+
+
+@admin.register(StructureChange)
+class StructureChangeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "operation", "editor", "note", "created_at", "undone_at", "undo_button"]
+    list_filter = ["operation", "editor", "created_at"]
+    list_select_related = ["editor"]
+    fields = ["operation", "editor", "note", "created_at", "undone_at", "created_objects", "article_versions"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        undo = self.admin_site.admin_view(partial(structure_views.undo_change, model_admin=self))
+        return [path("<int:pk>/undo/", undo, name="articles_structurechange_undo"), *super().get_urls()]
+
+    @admin.display(description="撤销")
+    def undo_button(self, obj):
+        if obj.undone_at or obj.operation == StructureChange.Operation.UNDO:
+            return "—"
+        return format_html('<a href="{}">撤销</a>', reverse("admin:articles_structurechange_undo", args=[obj.pk]))
 
 
 @admin.register(Revision)
@@ -229,12 +309,63 @@ class ProvinceAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
 
 
+def merge_action(merge, label):
+    """An admin action that merges the selected rows into the one the editor picks."""
+
+    @admin.action(description=f"合并所选{label}")
+    def action(modeladmin, request, queryset):
+        chosen = list(queryset)
+        if request.POST.get("keep"):
+            keep = next((o for o in chosen if str(o.pk) == request.POST["keep"]), None)
+            if keep is not None:
+                try:
+                    merge(keep, [o for o in chosen if o.pk != keep.pk], editor=request.user)
+                except ValidationError as exc:
+                    modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
+                else:
+                    modeladmin.message_user(request, f"已合并到“{keep}”，其他写法已记为别名；可在“结构调整”中撤销。")
+                return None
+        return render(
+            request,
+            "admin/articles/merge_confirm.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": f"合并{label}",
+                "objects": chosen,
+                "action": request.POST.get("action"),
+                "opts": modeladmin.model._meta,
+                "label": label,
+            },
+        )
+
+    return action
+
+
 @admin.register(Affiliation)
 class AffiliationAdmin(admin.ModelAdmin):
-    list_display = ["name", "province", "level"]
+    list_display = ["name", "province", "level", "article_count"]
     list_filter = ["level", "province"]
+    list_editable = ["province", "level"]
     search_fields = ["name", "aliases"]
     list_select_related = ["province"]
+    actions = [merge_action(structure.merge_affiliations, "单位")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("authorships__article", distinct=True))
+
+    @admin.display(description="文章数", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+    def save_model(self, request, obj, form, change):
+        if change and form.changed_data:
+            structure.record_admin_edit(
+                StructureChange.Operation.AFFILIATION,
+                objects_before=[Affiliation.objects.get(pk=obj.pk)],
+                editor=request.user,
+                note=f"单位“{obj.name}”：" + "、".join(form.changed_data),
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Author)
@@ -242,6 +373,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "sort_key", "article_count"]
     search_fields = ["name", "sort_key", "aliases"]
     readonly_fields = ["sort_key"]
+    actions = [merge_action(structure.merge_authors, "作者")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_articles=Count("authorships__article", distinct=True))

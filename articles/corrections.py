@@ -47,6 +47,7 @@ def save_correction(
     note: str,
     kind: str = Revision.Kind.EDIT,
     reverted_to: Revision | None = None,
+    batch=None,
 ) -> Revision:
     """Apply text changes made from `base_version`, or raise EditConflict."""
     note = (note or "").strip()
@@ -82,7 +83,13 @@ def save_correction(
             fresh.status = Article.Status.IN_REVIEW
         fresh.save()
         revision = _snapshot(
-            fresh, kind=kind, editor=editor, note=note, changed=changed, reverted_to=reverted_to
+            fresh,
+            kind=kind,
+            editor=editor,
+            note=note,
+            changed=changed,
+            reverted_to=reverted_to,
+            batch=batch,
         )
     article.__dict__.update(fresh.__dict__)
     return revision
@@ -237,8 +244,9 @@ def dismiss_report(report: ReaderReport, *, editor, reason: str) -> None:
     )
 
 
-def _snapshot(article, *, kind, editor, note, changed, reverted_to=None) -> Revision:
+def _snapshot(article, *, kind, editor, note, changed, reverted_to=None, batch=None) -> Revision:
     return Revision.objects.create(
+        batch=batch,
         article=article,
         number=article.version,
         kind=kind,

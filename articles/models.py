@@ -182,6 +182,14 @@ class Article(models.Model):
     published = models.BooleanField(
         "公开", default=True, help_text="取消勾选后，读者页面、检索和接口都不再显示本文。"
     )
+    derived_from = models.ManyToManyField(
+        "self",
+        verbose_name="来源文章",
+        symmetrical=False,
+        blank=True,
+        related_name="derivatives",
+        help_text="拆分或合并产生的文章指向其文字所出自的文章（其原始 OCR 保持不变）。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -352,6 +360,14 @@ class Revision(models.Model):
     lede = models.TextField("观点提要", blank=True)
     body = models.TextField("正文", blank=True)
     status = models.CharField("校对状态", max_length=10, choices=Article.Status.choices)
+    batch = models.ForeignKey(
+        "ReplaceBatch",
+        verbose_name="批量替换",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
     reverted_to = models.ForeignKey(
         "self",
         verbose_name="回退到",
@@ -374,3 +390,70 @@ class Revision(models.Model):
 
     def text(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.TEXT_FIELDS}
+
+
+class ReplaceBatch(models.Model):
+    """One archive-wide find-and-replace: what was replaced where, so it can be undone whole."""
+
+    pattern = models.CharField("查找", max_length=200)
+    replacement = models.CharField("替换为", max_length=200, blank=True)
+    is_regex = models.BooleanField("正则表达式", default=False)
+    scope = models.JSONField("范围", default=dict, blank=True)
+    note = models.CharField("说明", max_length=500)
+    editor = models.ForeignKey(
+        "auth.User", verbose_name="编辑", on_delete=models.PROTECT, related_name="replace_batches"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    match_count = models.PositiveIntegerField("替换处数", default=0)
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "auth.User",
+        verbose_name="撤销人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "批量替换"
+        verbose_name_plural = "批量替换"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.pattern} → {self.replacement}"
+
+
+class StructureChange(models.Model):
+    """A split, merge, move or relinking, with the rows as they were, so it can be undone."""
+
+    class Operation(models.TextChoices):
+        SPLIT = "split", "拆分文章"
+        MERGE = "merge", "合并文章"
+        MOVE = "move", "移动段落"
+        REORDER = "reorder", "调整版面顺序"
+        PLACEMENT = "placement", "修改栏目/体裁等"
+        AUTHORSHIPS = "authorships", "修改署名"
+        AFFILIATION = "affiliation", "修改单位"
+        MERGE_AUTHORS = "merge_authors", "合并作者"
+        MERGE_AFFILIATIONS = "merge_affiliations", "合并单位"
+        UNDO = "undo", "撤销"
+
+    operation = models.CharField("操作", max_length=20, choices=Operation.choices)
+    editor = models.ForeignKey(
+        "auth.User", verbose_name="编辑", on_delete=models.PROTECT, related_name="structure_changes"
+    )
+    note = models.CharField("说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    before = models.JSONField("操作前的数据", default=list)
+    created_objects = models.JSONField("新建的对象", default=list)
+    article_versions = models.JSONField("操作后的文章版本", default=dict)
+    undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "结构调整"
+        verbose_name_plural = "结构调整"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_operation_display()}（{self.created_at:%Y-%m-%d %H:%M}）"
