@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 
 # Local serving is plain HTTP on 127.0.0.1 with DEBUG off, so 404/500 pages and static
 # files behave as in production; the secret key is generated once into var/.
-LOCAL_ENV = DEBUG=$${DEBUG:-0} HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)}
+LOCAL_ENV = DEBUG=$${DEBUG:-0} HTTPS=$${HTTPS:-0}
 
 .DEFAULT_GOAL := help
 .PHONY: help install setup run test lint format clean
@@ -16,7 +16,7 @@ LOCAL_ENV = DEBUG=$${DEBUG:-0} HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$(c
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed  ## create .venv with every dependency (from pyproject.toml)
+install: $(VENV)/.installed var/secret_key  ## create .venv with every dependency (from pyproject.toml)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,9 @@ $(VENV)/.installed: pyproject.toml
 var/secret_key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
 
-setup: install var/secret_key  ## migrate, import the seed pages, build the search index, create a staff login
+setup: install  ## migrate, import the seed pages, build the search index, create a staff login
 	$(LOCAL_ENV) $(MANAGE) migrate --noinput
 	$(LOCAL_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(LOCAL_ENV) $(MANAGE) setup_archive fixtures/pages
@@ -40,7 +41,7 @@ run: setup  ## serve the portal with the seed archive on http://127.0.0.1:$(PORT
 test: install  ## run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
 	$(BIN)/pytest
 
-lint: install var/secret_key  ## ruff and the migrations check
+lint: install  ## ruff and the migrations check
 	$(BIN)/ruff check .
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 

@@ -19,12 +19,17 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 # GENERAL
 DEBUG = env_flag("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The key comes from the environment, or from the file `make install` writes for a
+# local checkout (var/secret_key); with neither, only DEBUG may run.
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (
+    SECRET_KEY_FILE.read_text(encoding="utf-8").strip() if SECRET_KEY_FILE.exists() else ""
+)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (make run writes one to "
-            "var/secret_key; in production set it in the environment)."
+            "SECRET_KEY must be set when DEBUG is off (set it in the environment; "
+            "`make install` writes one to var/secret_key for a local checkout)."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 ALLOWED_HOSTS = [

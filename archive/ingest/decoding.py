@@ -74,8 +74,10 @@ def _decode(data: bytes) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
-    if b"\x00" in data:
-        raise RefusedInput("文件含有 NUL 字节，像是二进制文件而不是文本。")
+    if data.count(0) > len(data) // 100:
+        raise RefusedInput("文件含有大量 NUL 字节，像是二进制文件而不是文本。")
+    # A few stray NULs in a text file are OCR debris (PostgreSQL refuses them).
+    data = data.replace(b"\x00", b"")
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)

@@ -32,7 +32,8 @@ def test_utf8_bom_is_not_part_of_the_text():
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
-        (bytes(range(256)) * 4, "NUL"),
+        (bytes(range(256)) * 4, "NUL|编码"),
+        (b"\x00\x01" * 600, "NUL"),
         (b"plain english text only", "汉字"),
     ],
 )
