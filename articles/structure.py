@@ -45,6 +45,12 @@ def _bump(article: Article, *, editor, note: str) -> None:
     )
 
 
+def _touch(article_ids) -> None:
+    """Queryset updates send no signals; saving the articles tells search about new links."""
+    for article in Article.objects.filter(pk__in=set(article_ids)):
+        article.save(update_fields=["updated_at"])
+
+
 def _record(operation, *, editor, note, before, created=(), articles=()) -> StructureChange:
     return StructureChange.objects.create(
         operation=operation,
@@ -206,6 +212,7 @@ def merge_authors(keep: Author, duplicates: list[Author], *, editor, note: str =
         links = list(Authorship.objects.filter(author__in=duplicates))
         before = _snapshot([keep, *duplicates, *links])
         Authorship.objects.filter(author__in=duplicates).update(author=keep)
+        _touch(link.article_id for link in links)
         aliases = list(keep.aliases)
         for d in duplicates:
             for name in [d.name, *d.aliases]:
@@ -226,6 +233,7 @@ def merge_affiliations(keep: Affiliation, duplicates: list[Affiliation], *, edit
         links = list(Authorship.objects.filter(affiliation__in=duplicates))
         before = _snapshot([keep, *duplicates, *links])
         Authorship.objects.filter(affiliation__in=duplicates).update(affiliation=keep)
+        _touch(link.article_id for link in links)
         aliases = list(keep.aliases)
         for d in duplicates:
             for name in [d.name, *d.aliases]:
@@ -281,6 +289,7 @@ def undo(change: StructureChange, *, editor) -> StructureChange:
                 note=f"撤销：{change.get_operation_display()}",
                 changed=["body"],
             )
+        _touch(o["fields"]["article"] for o in change.before if o["model"] == "articles.authorship")
         StructureChange.objects.filter(pk=change.pk).update(undone_at=timezone.now())
         return StructureChange.objects.create(
             operation=Op.UNDO, editor=editor, note=f"撤销 #{change.pk} {change.get_operation_display()}"
