@@ -83,6 +83,13 @@ class Issue(models.Model):
             parts.append(self.page_label)
         return " ".join(parts) + f"（{self.source_name}）"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Issue.objects.filter(pk=self.pk).values("raw_sha256", "raw_text").first()
+            if stored and (stored["raw_sha256"], stored["raw_text"]) != (self.raw_sha256, self.raw_text):
+                raise ValidationError("原始版面不可修改。")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:issue_detail", args=[self.pk])
 

@@ -48,3 +48,14 @@ def test_reference_data_is_loaded_by_migrations():
     }
     assert Province.objects.count() == 34
     assert Province.objects.get(short_name="宁夏").name == "宁夏回族自治区"
+
+
+def test_raw_page_cannot_be_changed_by_save(make_issue):
+    issue = make_issue("观点 原文".encode())
+    issue.raw_text = "改过"
+    with pytest.raises(ValidationError):
+        issue.save()
+    issue.refresh_from_db()
+    issue.page_label = "第7版"
+    issue.save()
+    assert Issue.objects.get(pk=issue.pk).page_label == "第7版"
