@@ -2,8 +2,8 @@
 
 from difflib import SequenceMatcher
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 def char_opcodes(old: str, new: str) -> list[tuple[str, str, str]]:
@@ -21,13 +21,20 @@ def diff_html(old: str, new: str) -> SafeString:
     parts = []
     for op, a, b in char_opcodes(old, new):
         if op == "equal":
-            parts.append(escape(a))
+            parts.append(("{}", a))
             continue
         if a:
-            parts.append(f'<del class="diff-del">{escape(a)}</del>')
+            parts.append(('<del class="diff-del">{}</del>', a))
         if b:
-            parts.append(f'<ins class="diff-ins">{escape(b)}</ins>')
-    return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308 - every piece escaped above
+            parts.append(('<ins class="diff-ins">{}</ins>', b))
+    return format_html_join("", "{}", ((_lines(template, text),) for template, text in parts))
+
+
+def _lines(template: str, text: str) -> SafeString:
+    """Escapes a run and keeps its line breaks visible."""
+    return format_html_join(
+        format_html("<br>"), template, ((line,) for line in text.split("\n"))
+    )
 
 
 def changed_characters(old: str, new: str) -> int:

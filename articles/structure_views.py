@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from archive.models import Issue
 from articles import replacing, structure
@@ -228,11 +227,10 @@ def undo_batch(request, model_admin, pk):
         messages.error(request, " ".join(exc.messages))
         blocked = None
     if blocked:
-        links = ", ".join(
-            format_html('<a href="{}">#{}</a>', reverse("admin:articles_article_revisions", args=[a]), a)
-            for a in blocked
+        links = format_html_join(
+            ", ", '<a href="{}">#{}</a>', ((reverse("admin:articles_article_revisions", args=[a]), a) for a in blocked)
         )
-        messages.error(request, mark_safe(escape("这些文章在批量替换后又被修改，整批未撤销：") + links))  # noqa: S308
+        messages.error(request, format_html("这些文章在批量替换后又被修改，整批未撤销：{}", links))
     elif blocked == []:
         messages.success(request, f"已整批撤销 #{batch.pk}。")
     return HttpResponseRedirect(reverse("admin:articles_replacebatch_changelist"))
