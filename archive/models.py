@@ -151,3 +151,112 @@ class LearnedCorrection(models.Model):
         if not created:
             cls.objects.filter(pk=learned.pk).update(times_applied=models.F("times_applied") + 1)
         return learned
+
+
+# ---------------------------------------------------------------------------------------
+# PAGE SCANS (archive/scans.py): the printed page's image beside its OCR text.
+
+
+class Scan(models.Model):
+    """One image of a printed page: an uploaded JPEG/PNG/TIFF, or one page of a PDF.
+
+    The uploaded file is kept byte for byte under MEDIA_ROOT with its SHA-256 (checked
+    by verify_fixity); the web, zoom and thumbnail JPEGs are derived from it once, at
+    upload. Paths are relative to MEDIA_ROOT and built from the hash, never from input.
+    """
+
+    issue = models.ForeignKey(
+        Issue, verbose_name="版面", on_delete=models.PROTECT, related_name="scans"
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=1)
+    original_name = models.CharField(
+        "上传文件名", max_length=255, help_text="上传或导入时的文件名，仅供追溯。"
+    )
+    original = models.CharField("原件路径", max_length=255, editable=False)
+    original_sha256 = models.CharField("原件 SHA-256", max_length=64, editable=False)
+    original_size = models.PositiveBigIntegerField("原件字节数", editable=False)
+    media_type = models.CharField("原件类型", max_length=40, editable=False)
+    source_page = models.PositiveSmallIntegerField(
+        "原件页码", default=1, editable=False, help_text="PDF 的第几页或 TIFF 的第几帧。"
+    )
+    width = models.PositiveIntegerField("宽（像素）", editable=False)
+    height = models.PositiveIntegerField("高（像素）", editable=False)
+    web = models.CharField("网页图路径", max_length=255, editable=False)
+    zoom = models.CharField("放大图路径", max_length=255, editable=False)
+    thumb = models.CharField("缩略图路径", max_length=255, editable=False)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "auth.User", verbose_name="上传者", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "原版扫描"
+        verbose_name_plural = "原版扫描"
+        ordering = ["issue", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "order"], name="scan_order_unique"),
+            models.UniqueConstraint(
+                fields=["issue", "original_sha256", "source_page"], name="scan_once_per_issue"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(original_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="scan_sha256_is_hex",
+            ),
+        ]
+
+    def __str__(self):
+        page = f"第{self.source_page}页" if self.media_type == "application/pdf" else ""
+        return f"{self.original_name}{page}".strip() or f"扫描 #{self.pk}"
+
+    def derivative(self, kind: str) -> str:
+        """The MEDIA_ROOT-relative path of a derivative ("web", "zoom" or "thumb")."""
+        if kind not in ("web", "zoom", "thumb"):
+            raise ValueError(kind)
+        return getattr(self, kind)
+
+
+class ArticleRegion(models.Model):
+    """Where an article sits on its page scan, as fractions (0..1) of the page's size.
+
+    Kept beside Article (not on it) so the page-scan feature owns its own table. The
+    crop readers see is cut once, when an editor saves the region.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", verbose_name="文章", on_delete=models.CASCADE,
+        related_name="scan_region",
+    )
+    scan = models.ForeignKey(
+        Scan, verbose_name="扫描页", on_delete=models.CASCADE, related_name="regions"
+    )
+    x = models.FloatField("左")
+    y = models.FloatField("上")
+    w = models.FloatField("宽")
+    h = models.FloatField("高")
+    image = models.CharField("区域图路径", max_length=255, blank=True, editable=False)
+    image_width = models.PositiveIntegerField("区域图宽", default=0, editable=False)
+    image_height = models.PositiveIntegerField("区域图高", default=0, editable=False)
+    updated_at = models.DateTimeField("标记时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        "auth.User", verbose_name="标记者", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "文章版面位置"
+        verbose_name_plural = "文章版面位置"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(x__gte=0, y__gte=0, w__gt=0, h__gt=0, x__lte=1, y__lte=1, w__lte=1, h__lte=1),
+                name="region_within_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.scan_id}"
+
+    @property
+    def box(self) -> str:
+        """The region as "x,y,w,h" for the viewer's data attribute, never localized."""
+        return ",".join(f"{v:.6f}" for v in (self.x, self.y, self.w, self.h))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "haystack",
+    "axes",
     "archive",
     "articles",
 ]
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes requires: it turns repeated failed admin logins into a lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -116,16 +119,43 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SEARCH
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
+if os.environ.get("PYTEST_VERSION") and "SEARCH_INDEX_PATH" not in os.environ:
+    # Under pytest every saved article is indexed through the signal processor: never
+    # into the developer's var/whoosh_index, always into a throwaway directory.
+    import atexit
+    import shutil
+    import tempfile
+
+    SEARCH_INDEX_PATH = Path(tempfile.mkdtemp(prefix="archive-test-index-"))
+    atexit.register(shutil.rmtree, SEARCH_INDEX_PATH, ignore_errors=True)
+# Whoosh with jieba (articles/search_backend.py) is the embedded default; a large
+# installation sets SEARCH_ENGINE=articles.search_elasticsearch.ChineseElasticsearchEngine
+# and SEARCH_URL (docs/search.md). Nothing else changes: all search goes through haystack.
 HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": os.environ.get(
-            "SEARCH_ENGINE", "haystack.backends.whoosh_backend.WhooshEngine"
+            "SEARCH_ENGINE", "articles.search_backend.ChineseWhooshEngine"
         ),
         "PATH": str(SEARCH_INDEX_PATH),
         "URL": os.environ.get("SEARCH_URL", ""),
         "INDEX_NAME": os.environ.get("SEARCH_INDEX_NAME", "archive"),
+        # update_index/rebuild_index hand the backend this many articles at a time; the
+        # Whoosh backend segments a batch in parallel and commits it as one segment.
+        "BATCH_SIZE": int(os.environ.get("SEARCH_BATCH_SIZE", "10000")),
+        # Processes segmenting text during a (re)build; default: one per CPU.
+        "SEGMENT_WORKERS": int(os.environ.get("SEARCH_SEGMENT_WORKERS", "0")),
+        # Seconds a writer waits for another process's Whoosh write lock.
+        "LOCK_TIMEOUT": float(os.environ.get("SEARCH_LOCK_TIMEOUT", "60")),
+        # Elasticsearch only: the Chinese analyzer ("smartcn" or "ik").
+        "ANALYZER": os.environ.get("SEARCH_ANALYZER", "smartcn"),
     },
 }
+# One path keeps the index fresh: saves of articles, authorships, authors, affiliations,
+# issues, columns and provinces queue the affected articles and reindex them when the
+# transaction commits (articles/search_signals.py).
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search_signals.SearchSignalProcessor"
+# One model is indexed; no per-query model filter is needed.
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 # I18N
 LANGUAGE_CODE = "zh-hans"
@@ -158,7 +188,31 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Raw pages larger than this are refused: a theory page is ~30 KB of text.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 
+# PAGE SCANS (archive/scans.py)
+SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 100 * 1024 * 1024))
+SCAN_PDF_MAX_BYTES = int(os.environ.get("SCAN_PDF_MAX_BYTES", 50 * 1024 * 1024))
+SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "4"))  # PDF pages / TIFF frames per file
+SCAN_MAX_PIXELS = int(os.environ.get("SCAN_MAX_PIXELS", "60000000"))  # a 300-dpi broadsheet ~30 MP
+SCAN_PDF_DPI = int(os.environ.get("SCAN_PDF_DPI", "300"))
+SCAN_CACHE_SECONDS = int(os.environ.get("SCAN_CACHE_SECONDS", "86400"))
+
 # SECURITY
+# Admin logins are rate-limited per user name and client address (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Behind the compose reverse proxy the client address is in X-Forwarded-For; trust
+# exactly as many proxies as are really in front (PROXY_COUNT), never more.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # HTTPS is on in production (DEBUG off); `make run` and the tests serve plain HTTP on
 # 127.0.0.1 and turn it off. Behind the compose proxy, X-Forwarded-Proto says https.
 HTTPS = env_flag("HTTPS", not DEBUG)
@@ -180,3 +234,60 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------
+# PUBLIC PORTAL: Content-Security-Policy and reader error reports (owned by the portal).
+# Scripts and styles come from this site only: no inline <script>, no style attributes,
+# nothing from a CDN. Inline SVG charts are markup, not scripts, so they need nothing more.
+MIDDLEWARE += ["archive.middleware.ContentSecurityPolicyMiddleware"]
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+# A reader (one hashed client address) may send this many error reports an hour.
+READER_REPORTS_PER_HOUR = int(os.environ.get("READER_REPORTS_PER_HOUR", "10"))
+
+# ---------------------------------------------------------------------------------------
+# RESEARCH AND API: filtered lists, exports, charts, JSON API, OAI-PMH, feeds, bulk download.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+# Read-only and JSON only: the browsable API needs inline scripts the CSP forbids.
+# Throttling and pagination are set on the API's views (articles/api.py).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Public data only: every client is anonymous (and throttled as such); no cookies read.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per client address for anonymous API clients ("120/minute", "5000/day").
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "20"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "100"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_TITLE} API",
+    "DESCRIPTION": "只读接口：文章（校对后正文，可选原始 OCR）、作者、单位、省份、栏目、版面。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1 states "a person or null" plainly; 3.0's nullable beside a $ref is ambiguous
+    # and strict validators reject null there.
+    "OAS_VERSION": "3.1.0",
+    # Swagger UI's files come from the drf-spectacular-sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# OAI-PMH: records per ListRecords/ListIdentifiers response and the repository's
+# identifier in oai:<identifier>:<article id> (a domain name the archive controls).
+OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "theory-archive.local")
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archive@theory-archive.local")
+FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
+# Keyword filtering takes at most this many search hits (by relevance) into the lists.
+RESEARCH_MAX_KEYWORD_HITS = int(os.environ.get("RESEARCH_MAX_KEYWORD_HITS", "5000"))
+# export_corpus writes zips here and /downloads/ serves them; older ones are pruned.
+CORPUS_EXPORT_DIR = Path(os.environ.get("CORPUS_EXPORT_DIR", MEDIA_ROOT / "exports"))
+CORPUS_EXPORTS_KEPT = int(os.environ.get("CORPUS_EXPORTS_KEPT", "3"))

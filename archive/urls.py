@@ -1,11 +1,30 @@
-"""Top-level URL map: admin, search, research tools, open interfaces, public portal."""
+"""Top-level URL map: admin, search, research tools and open interfaces, scans, robots.txt and sitemap.xml, public portal."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
+from articles.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("articles.search_urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # An index pointing at one sitemap per section keeps each file small as the archive grows.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("scans/", include("archive.scan_urls")),
     path("", include("articles.research_urls")),
     path("", include("articles.urls")),
 ]

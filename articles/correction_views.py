@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from archive.ingest.decoding import remove_control_characters
+from archive.scans import scan_panel
 from articles import corrections
 from articles.corrections import EditConflict
 from articles.diffing import diff_html
@@ -105,6 +106,8 @@ def correct(request, model_admin, pk):
         "revisions": article.revisions.select_related("editor")[:5],
         "reports": article.reader_reports.filter(status=ReaderReport.Status.NEW),
     }
+    # Page scan beside the text (archive/scans.py), for _scan_panel.html.
+    context["scan_panel"] = scan_panel(article)
     return render(request, "admin/articles/article/correct.html", context)
 
 

@@ -33,7 +33,7 @@ def backup(db, tmp_path, django_user_model):
 
 
 def run(database_url, tmp_path, *args):
-    env = {**os.environ, "DATABASE_URL": database_url, "SEARCH_INDEX_PATH": str(tmp_path / f"index-{uuid.uuid4().hex}"), "VAR_DIR": str(tmp_path)}
+    env = {**os.environ, "DATABASE_URL": database_url, "SEARCH_INDEX_PATH": str(tmp_path / f"index-{abs(hash(database_url))}"), "VAR_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout

@@ -16,9 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, queries, **options):
         digest = archive_digest()
         if queries:
-            from haystack.query import SearchQuerySet
+            from articles.search_query import build_searchqueryset, parse_query
 
             digest["search"] = {
-                q: sorted(int(r.pk) for r in SearchQuerySet().auto_query(q)) for q in queries.split(",") if q
+                q: sorted(int(r.pk) for r in build_searchqueryset(parse_query(q)))
+                for q in queries.split(",")
+                if q
             }
         self.stdout.write(json.dumps(digest, ensure_ascii=False, sort_keys=True))

@@ -1,4 +1,4 @@
-"""`import_pages PATH…`: import raw OCR pages (files or folders), one transaction per file."""
+"""`import_pages PATH…`: import raw OCR pages (files or folders) and their scans, one transaction per file."""
 
 import csv
 import json
@@ -7,9 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from archive.importing import ImportRefused, import_page, parse_raw
+from archive.scans import ScanRefused, prepare_scan_file, store_scans
 
 
 def page_files(paths: list[str]) -> list[Path]:
@@ -26,15 +28,20 @@ def page_files(paths: list[str]) -> list[Path]:
 
 
 def read_manifest(path: str) -> dict[str, dict]:
-    """CSV with columns file, date, number, page (any may be empty)."""
+    """CSV with columns file, date, number, page, scan (any but file may be empty)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise CommandError(f"无法读取清单 {path}：{exc}") from exc
     if rows and "file" not in rows[0]:
-        raise CommandError("清单必须有 file 列（可选 date、number、page 列）。")
+        raise CommandError("清单必须有 file 列（可选 date、number、page、scan 列）。")
     return {Path(row["file"]).name: row for row in rows}
+
+
+def scan_files(value: str | None, base: Path) -> list[Path]:
+    """A manifest's scan cell: one or more files separated by ";", relative to the manifest."""
+    return [base / part.strip() for part in (value or "").split(";") if part.strip()]
 
 
 def parse_date(value: str | None) -> date | None:
@@ -63,37 +70,58 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="出版日期 YYYY-MM-DD（用于所有文件）")
         parser.add_argument("--number", help="期号（用于所有文件）")
         parser.add_argument("--page", default="", help="版次，如“第7版”（用于所有文件）")
-        parser.add_argument("--manifest", help="CSV 清单：file,date,number,page，逐文件给出")
+        parser.add_argument("--manifest", help="CSV 清单：file,date,number,page,scan，逐文件给出")
+        parser.add_argument(
+            "--scan",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="版面的原版扫描（JPEG、PNG、TIFF 或 PDF，可重复）；只用于单个版面文件，多个文件请用清单的 scan 列",
+        )
         parser.add_argument("--dry-run", action="store_true", help="只解析并输出结果，不写数据库")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, paths, dry_run, format, **options):
         files = page_files(paths)
         manifest = read_manifest(options["manifest"]) if options["manifest"] else {}
+        manifest_dir = Path(options["manifest"]).parent if options["manifest"] else Path()
+        if options["scan"] and len(files) != 1:
+            raise CommandError("--scan 只能和单个版面文件一起使用；多个文件请在清单的 scan 列中给出。")
+        given_scans = [Path(p) for p in options["scan"]]
         defaults = {
             "date": parse_date(options["date"]),
             "number": parse_number(options["number"]),
             "page": options["page"],
         }
         if dry_run:
-            return self.dry_run(files, format)
+            return self.dry_run(files, format, manifest, manifest_dir, given_scans)
         failures = 0
         progress = tqdm(files, desc="导入", unit="页", disable=len(files) < 2, file=sys.stderr)
         for path in progress:
             row = manifest.get(path.name, {})
             try:
-                result = import_page(
-                    path.read_bytes(),
-                    source_name=path.name,
-                    publication_date=parse_date(row.get("date")) or defaults["date"],
-                    number=parse_number(row.get("number")) or defaults["number"],
-                    page_label=row.get("page") or defaults["page"],
-                )
-            except (ImportRefused, OSError) as exc:
+                # Scans are checked and rendered before anything is stored: a bad scan
+                # leaves neither the page nor its scan half-imported.
+                prepared = [
+                    prepare_scan_file(scan)
+                    for scan in scan_files(row.get("scan"), manifest_dir) or given_scans
+                ]
+                with transaction.atomic():
+                    result = import_page(
+                        path.read_bytes(),
+                        source_name=path.name,
+                        publication_date=parse_date(row.get("date")) or defaults["date"],
+                        number=parse_number(row.get("number")) or defaults["number"],
+                        page_label=row.get("page") or defaults["page"],
+                    )
+                    added = store_scans(result.issue, prepared) if prepared else []
+            except (ImportRefused, ScanRefused, OSError) as exc:
                 failures += 1
                 progress.write(self.style.ERROR(f"✗ {path}: {exc}"))
                 continue
             progress.write(self.report(path, result))
+            if prepared:
+                progress.write(f"  原版扫描：新增 {len(added)} 张（共 {result.issue.scans.count()} 张）。")
         if failures:
             raise CommandError(f"{failures} 个文件未能导入（共 {len(files)} 个）。")
 
@@ -109,23 +137,31 @@ class Command(BaseCommand):
             f"署名作者 {result.author_count} 人，待核提示 {result.flag_count} 条。"
         )
 
-    def dry_run(self, files, format):
+    def dry_run(self, files, format, manifest=None, manifest_dir=None, given_scans=()):
         failures = 0
         outputs = []
         for path in files:
+            row = (manifest or {}).get(path.name, {})
+            scans = scan_files(row.get("scan"), manifest_dir or Path()) or list(given_scans)
             try:
                 _, _, parsed = parse_raw(path.read_bytes())
-            except (ImportRefused, OSError) as exc:
+                checked = [prepare_scan_file(scan) for scan in scans]
+            except (ImportRefused, ScanRefused, OSError) as exc:
                 failures += 1
                 self.stderr.write(f"✗ {path}: {exc}")
                 continue
-            outputs.append({"source": path.name, **parsed.as_dict()})
+            output = {"source": path.name, **parsed.as_dict()}
+            if checked:
+                output["scans"] = [{"file": s.name, "pages": len(s.pages), "sha256": s.sha256} for s in checked]
+            outputs.append(output)
         if format == "json":
             payload = outputs[0] if len(outputs) == 1 else outputs
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
         else:
             for output in outputs:
                 self.stdout.write(f"{output['source']}：")
+                for scan in output.get("scans", []):
+                    self.stdout.write(f"  原版扫描 {scan['file']}：{scan['pages']} 页，可以导入")
                 for piece in output["pieces"]:
                     people = "、".join(a["name"] or f"（{a['role']}）" for a in piece["authors"])
                     self.stdout.write(

@@ -1,0 +1,352 @@
+"""Chinese text for search: one normalisation, jieba segmentation with the archive's dictionary, snippets."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from functools import cache, lru_cache
+from pathlib import Path
+
+import jieba
+import opencc
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+jieba.setLogLevel(logging.WARNING)
+
+USER_DICTIONARY = Path(__file__).resolve().parent / "data" / "search_userdict.txt"
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_CHAR = re.compile(f"[{CJK}]")
+# Characters that never carry meaning but split words: C0/C1 controls (tab and line
+# breaks are whitespace instead), soft hyphen, zero-width and bidi marks, BOM,
+# variation selectors and tag characters.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff"
+    "\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
+# A line wrap in print leaves a space inside a Chinese word (工会组 织); a space between
+# two Chinese characters is never meaningful, so it goes.
+CJK_GAP = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")
+# Whatever may sit between two characters of a word in the raw (unnormalised) text.
+RAW_GAP = (
+    "[\\s\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\ufeff]*"
+)
+# A token worth indexing starts with a letter, digit or ideograph (not punctuation).
+WORDISH = re.compile(f"[0-9a-z{CJK}\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]", re.IGNORECASE)
+# Function words that occur in every article; dropped from the index (a one-character
+# query for one of them still finds the words containing it).
+STOP_WORDS = frozenset("的 了 着 是 在 和 与 及 而 之 也 都 就 把 被 从 于 等 其 或 这 那".split())
+# Clause boundaries for comparing the original OCR with the corrected text.
+NON_WORD = re.compile(r"[\W_]+")
+
+
+def _converter():
+    # One OpenCC converter per thread: it is cheap to make and we need not trust its
+    # C++ object to be thread-safe.
+    local = _converter.local
+    if not hasattr(local, "t2s"):
+        local.t2s = opencc.OpenCC("t2s")
+    return local.t2s
+
+
+_converter.local = threading.local()
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text) if text else text
+
+
+# Runs of characters NFKC may change: anything but ASCII and common ideographs, with
+# the character before (a base letter composes with a following combining mark).
+NFKC_RUN = re.compile("[\x00-\x7f\u4e00-\u9fff]?[^\x00-\x7f\u4e00-\u9fff]+")
+
+
+def nfkc(text: str) -> str:
+    """NFKC, fast on Chinese text: only the runs that can change are normalised."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return NFKC_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def normalize(text: str | None) -> str:
+    """The form of text used for index keys and queries alike.
+
+    NFKC (full-width Latin and digits become half-width, compatibility ideographs become
+    unified ones), invisible characters removed, traditional → simplified, spaces inside
+    Chinese removed, lower case.
+    """
+    if not text:
+        return ""
+    text = nfkc(text)
+    text = INVISIBLE.sub("", text)
+    text = to_simplified(text)
+    text = CJK_GAP.sub("", text)
+    return text.lower()
+
+
+# --- segmentation -----------------------------------------------------------------
+
+_tokenizer: jieba.Tokenizer | None = None
+_tokenizer_lock = threading.Lock()
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The search tokenizer: jieba's dictionary plus the archive's own words.
+
+    It is a separate jieba instance so the search dictionary never changes how the
+    importer segments text. Loading takes ~0.6 s, so web processes warm it in the
+    background as soon as the search URLs are loaded (see `warm_up_in_background`).
+    """
+    global _tokenizer
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                for word in user_words():
+                    tk.add_word(word)
+                _tokenizer = tk
+    return _tokenizer
+
+
+def user_words() -> list[str]:
+    """Words of the user dictionary: one per line, `#` starts a comment."""
+    words = []
+    for line in USER_DICTIONARY.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(normalize(word.split()[0]))
+    return words
+
+
+def warm_up() -> None:
+    """Load what the first search would otherwise wait for: the dictionary, the highlight table."""
+    tokenizer()
+    _raw_forms()
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    if _tokenizer is not None:
+        return None
+    thread = threading.Thread(target=warm_up, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def is_wordish(token: str) -> bool:
+    return bool(token) and WORDISH.match(token) is not None
+
+
+def index_postings(text: str, *, characters: bool = False) -> dict[str, list[int]]:
+    """Terms of normalised text with their positions (character offsets).
+
+    The dictionary words inside longer words are terms too (总工会 → 工会, 总工),
+    so a query for the shorter word finds the longer one. Positions are character
+    offsets, which lets a phrase be checked by the offsets of its words whatever
+    segmentation the surrounding text got. With `characters`, every ideograph is a
+    term too (used for short fields such as names, so 王 finds 王君伟).
+    """
+    postings: dict[str, list[int]] = defaultdict(list)
+    if not text:
+        return postings
+    tk = tokenizer()
+    freq = tk.FREQ
+    start = 0
+    for word in tk.cut(text):
+        size = len(word)
+        if word not in STOP_WORDS and is_wordish(word):
+            postings[word].append(start)
+            # Unlike jieba's search mode (2–3 character words only), every dictionary
+            # word inside is emitted, so 集体协商 is found inside 工资集体协商.
+            if size > 2 and CJK_CHAR.match(word):
+                for width in range(2, size):
+                    for i in range(size - width + 1):
+                        inner = word[i : i + width]
+                        if freq.get(inner):
+                            postings[inner].append(start + i)
+        start += size
+    if characters:
+        for match in CJK_CHAR.finditer(text):
+            char = match.group()
+            if char in STOP_WORDS:
+                continue
+            positions = postings[char]
+            if match.start() not in positions:
+                positions.append(match.start())
+    for positions in postings.values():
+        positions.sort()
+    return postings
+
+
+def words(text: str) -> list[str]:
+    """Words of normalised text in reading order (jieba's accurate mode), no stop words."""
+    if not text:
+        return []
+    return [w for w in tokenizer().lcut(text) if is_wordish(w) and w not in STOP_WORDS]
+
+
+def word_spans(text: str) -> list[tuple[str, int]]:
+    """Words of normalised text with their offsets, stop words left out."""
+    return [
+        (w, start)
+        for w, start, _end in tokenizer().tokenize(text)
+        if is_wordish(w) and w not in STOP_WORDS
+    ]
+
+
+def tiling(word: str, *, singles: bool = False) -> list[tuple[str, int]] | None:
+    """Cover a long word with the shorter dictionary words inside it, with their offsets.
+
+    jieba's search mode emits the 2–3 character dictionary words inside a longer word,
+    whether a document got the long word as one token or as several, so matching them
+    at the right offsets finds the word in either segmentation (集体协商 inside
+    工资集体协商). With `singles`, single characters may fill gaps (新 就业 形态), which
+    matches documents that segmented the word that way. None if no cover exists.
+    """
+    if len(word) < 4 or not CJK_CHAR.match(word):
+        return None
+    freq = tokenizer().FREQ
+    sizes = (3, 2, 1) if singles else (3, 2)
+    parts, i = [], 0
+    while i < len(word):
+        for size in sizes:
+            piece = word[i : i + size]
+            if len(piece) == size and (size == 1 or freq.get(piece)):
+                parts.append((piece, i))
+                i += size
+                break
+        else:
+            return None
+    if all(len(piece) == 1 for piece, _ in parts):
+        return None
+    return parts
+
+
+def phrase_units(text: str) -> list[tuple[str, int]]:
+    """The terms a phrase is matched by, with their offsets inside the phrase."""
+    units = []
+    for word, start in word_spans(text):
+        tiles = tiling(word)
+        if tiles:
+            units.extend((piece, start + offset) for piece, offset in tiles)
+        else:
+            units.append((word, start))
+    return units
+
+
+def garbled_words(original: str, corrected: str, *, limit: int = 300) -> str:
+    """Words of the original OCR that the corrected text no longer has (人会 for 入会).
+
+    Only clauses of the original that differ from every clause of the corrected text are
+    segmented, so an article whose text was not changed costs one comparison.
+    """
+    o, c = normalize(original), normalize(corrected)
+    if not o or o == c:
+        return ""
+    clauses = set(NON_WORD.split(c))
+    found: list[str] = []
+    seen = set()
+    for clause in NON_WORD.split(o):
+        if not clause or clause in clauses or clause in c:
+            continue
+        for word in words(clause):
+            if word not in seen and word not in c:
+                seen.add(word)
+                found.append(word)
+                if len(found) >= limit:
+                    return " ".join(found)
+    return " ".join(found)
+
+
+# --- highlighting ---------------------------------------------------------------
+
+
+@cache
+def _raw_forms() -> dict[str, str]:
+    """For each normalised character, every raw character that normalises to it.
+
+    Highlights are found in the text as stored (never normalised), so a query for 发展
+    must also mark 發展, ＡＩ and Ai; built once, ~70 ms.
+    """
+    chars = [chr(i) for i in range(0x20, 0x10000) if not 0xD800 <= i < 0xE000]
+    nfkc = [unicodedata.normalize("NFKC", ch) for ch in chars]
+    # A newline between characters keeps OpenCC's phrase rules from joining them.
+    simplified = to_simplified("\n".join(nfkc)).split("\n")
+    forms: dict[str, set[str]] = defaultdict(set)
+    for raw, norm in zip(chars, simplified, strict=True):
+        norm = norm.lower()
+        if len(norm) == 1 and norm != raw:
+            forms[norm].add(raw)
+    return {norm: "".join(sorted(raws)) for norm, raws in forms.items()}
+
+
+def _char_pattern(char: str) -> str:
+    raws = _raw_forms().get(char)
+    if not raws:
+        return re.escape(char)
+    return "[" + "".join(re.escape(c) for c in char + raws) + "]"
+
+
+def highlight_pattern(terms) -> re.Pattern | None:
+    """One regex finding any of the normalised terms in raw text, longest first.
+
+    Between two characters of a term it allows what normalisation removes (line-wrap
+    spaces, zero-width characters), so highlights fall where the match really is.
+    """
+    unique = tuple(sorted({t for t in terms if t}, key=lambda t: (-len(t), t))[:30])
+    return _compiled_pattern(unique) if unique else None
+
+
+@lru_cache(maxsize=512)
+def _compiled_pattern(unique: tuple[str, ...]) -> re.Pattern:
+    alternatives = [RAW_GAP.join(_char_pattern(ch) for ch in term) for term in unique]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def mark(text: str, pattern: re.Pattern | None) -> SafeString:
+    """The whole text escaped, with every match wrapped in <mark>."""
+    return _render(text, 0, len(text), pattern)
+
+
+def snippet(text: str, pattern: re.Pattern | None, *, width: int = 120) -> SafeString:
+    """An escaped excerpt of about `width` characters around the best cluster of matches."""
+    text = " ".join(text.split())
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty
+    matches = list(pattern.finditer(text)) if pattern else []
+    matches = [m for m in matches if m.end() > m.start()][:500]
+    if not matches:
+        end = min(len(text), width)
+        return _render(text, 0, end, None, tail=end < len(text))
+    best_start, best_score = matches[0].start(), -1
+    for i, first in enumerate(matches):
+        window_end = first.start() + width
+        distinct = {normalize(m.group()) for m in matches[i:] if m.end() <= window_end}
+        if len(distinct) > best_score:
+            best_start, best_score = first.start(), len(distinct)
+    start = max(0, best_start - width // 4)
+    end = min(len(text), start + width)
+    start = max(0, min(start, end - width))
+    return _render(text, start, end, pattern, head=start > 0, tail=end < len(text))
+
+
+def _render(text, start, end, pattern, *, head=False, tail=False) -> SafeString:
+    parts = ["…"] if head else []
+    cursor = start
+    if pattern is not None:
+        for m in pattern.finditer(text, start, end):
+            if m.end() == m.start():
+                continue
+            parts.append(escape(text[cursor : m.start()]))
+            parts.append(f"<mark>{escape(m.group())}</mark>")
+            cursor = m.end()
+    parts.append(escape(text[cursor:end]))
+    if tail:
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above

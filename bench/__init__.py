@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): a synthetic archive and the search timings."""
