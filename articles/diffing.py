@@ -3,7 +3,7 @@
 from difflib import SequenceMatcher
 
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 
 def char_opcodes(old: str, new: str) -> list[tuple[str, str, str]]:
@@ -33,7 +33,7 @@ def diff_html(old: str, new: str) -> SafeString:
 def _lines(template: str, text: str) -> SafeString:
     """Escapes a run and keeps its line breaks visible."""
     return format_html_join(
-        mark_safe("<br>"), template, ((line,) for line in text.split("\n"))
+        SafeString("<br>"), template, ((line,) for line in text.split("\n"))
     )
 
 

@@ -82,7 +82,7 @@ def run(database_url, workdir, args):
         paths += [("article", f"/article/{pk}/") for pk in info["articles"]]
         paths += [("author", f"/authors/{pk}/") for pk in info["authors"]]
         paths += [("search", "/search/?" + urllib.parse.urlencode({"q": q})) for q in QUERIES]
-        paths += [("export", "/articles/export.csv"), ("export", "/articles/export.ris?province=北京")]
+        paths += [("export", "/articles/export.csv"), ("export", "/articles/export.ris?" + urllib.parse.urlencode({"province": "北京"}))]
         samples, accepted, lock = [], [], threading.Lock()
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=reader, args=(base, paths, deadline, samples, lock, i)) for i in range(args.readers)]

@@ -17,7 +17,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "HTTPS"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their process; production does not.
+    drop = {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     env["VAR_DIR"] = str(ROOT / "var" / "settings-test")
     return subprocess.run(
