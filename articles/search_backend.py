@@ -846,7 +846,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             toc = os.path.join(self.path, f"_{self.index.indexname}_{generation}.toc")
             info = os.stat(toc)
             stamp = (generation, info.st_ino, info.st_mtime_ns)
-        except (OSError, AttributeError):
+        except (OSError, AttributeError, TypeError):  # RAM storage has no files
             stamp = None
         if self._searcher is None or stamp is None or stamp != self._stamp:
             if self._searcher is not None:
