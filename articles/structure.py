@@ -205,46 +205,38 @@ def record_admin_edit(operation, *, objects_before, editor, note: str, created=(
 
 def merge_authors(keep: Author, duplicates: list[Author], *, editor, note: str = "") -> Author:
     """Every link moves to `keep`; the other spellings become its aliases for future imports."""
-    duplicates = [d for d in duplicates if d.pk != keep.pk]
-    if not duplicates:
-        raise ValidationError("请至少选择一个要并入的作者。")
-    with transaction.atomic():
-        links = list(Authorship.objects.filter(author__in=duplicates))
-        before = _snapshot([keep, *duplicates, *links])
-        Authorship.objects.filter(author__in=duplicates).update(author=keep)
-        _touch(link.article_id for link in links)
-        aliases = list(keep.aliases)
-        for d in duplicates:
-            for name in [d.name, *d.aliases]:
-                if name != keep.name and name not in aliases:
-                    aliases.append(name)
-        keep.aliases = aliases
-        keep.save(update_fields=["aliases"])
-        Author.objects.filter(pk__in=[d.pk for d in duplicates]).delete()
-        _record(Op.MERGE_AUTHORS, editor=editor, note=note or f"合并作者到“{keep.name}”", before=before)
-    return keep
+    return _merge(keep, duplicates, link="author", operation=Op.MERGE_AUTHORS, label="作者", editor=editor, note=note)
 
 
 def merge_affiliations(keep: Affiliation, duplicates: list[Affiliation], *, editor, note: str = "") -> Affiliation:
+    """As for authors; `keep` also takes a province from a duplicate if it has none."""
+    return _merge(
+        keep, duplicates, link="affiliation", operation=Op.MERGE_AFFILIATIONS, label="单位", editor=editor, note=note
+    )
+
+
+def _merge(keep, duplicates, *, link: str, operation, label: str, editor, note: str):
     duplicates = [d for d in duplicates if d.pk != keep.pk]
     if not duplicates:
-        raise ValidationError("请至少选择一个要并入的单位。")
+        raise ValidationError(f"请至少选择一个要并入的{label}。")
     with transaction.atomic():
-        links = list(Authorship.objects.filter(affiliation__in=duplicates))
+        links = list(Authorship.objects.filter(**{f"{link}__in": duplicates}))
         before = _snapshot([keep, *duplicates, *links])
-        Authorship.objects.filter(affiliation__in=duplicates).update(affiliation=keep)
-        _touch(link.article_id for link in links)
+        Authorship.objects.filter(**{f"{link}__in": duplicates}).update(**{link: keep})
+        _touch(a.article_id for a in links)
         aliases = list(keep.aliases)
         for d in duplicates:
             for name in [d.name, *d.aliases]:
                 if name != keep.name and name not in aliases:
                     aliases.append(name)
         keep.aliases = aliases
-        if keep.province_id is None:
+        fields = ["aliases"]
+        if isinstance(keep, Affiliation) and keep.province_id is None:
             keep.province_id = next((d.province_id for d in duplicates if d.province_id), None)
-        keep.save(update_fields=["aliases", "province"])
-        Affiliation.objects.filter(pk__in=[d.pk for d in duplicates]).delete()
-        _record(Op.MERGE_AFFILIATIONS, editor=editor, note=note or f"合并单位到“{keep.name}”", before=before)
+            fields.append("province")
+        keep.save(update_fields=fields)
+        type(keep).objects.filter(pk__in=[d.pk for d in duplicates]).delete()
+        _record(operation, editor=editor, note=note or f"合并{label}到“{keep.name}”", before=before)
     return keep
 
 
