@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
@@ -15,20 +14,13 @@ import opencc
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-jieba.setLogLevel(logging.WARNING)
+from archive.ingest.text import CJK, CJK_CHAR, INVISIBLE_CHARS
 
 USER_DICTIONARY = Path(__file__).resolve().parent / "data" / "search_userdict.txt"
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-CJK_CHAR = re.compile(f"[{CJK}]")
-# Characters that never carry meaning but split words: C0/C1 controls (tab and line
-# breaks are whitespace instead), soft hyphen, zero-width and bidi marks, BOM,
-# variation selectors and tag characters.
-INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
-    "\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff"
-    "\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
-)
+# What never carries meaning but splits words; vertical tab and form feed too, since
+# search treats every line break as a space.
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}\x0b\x0c]")
 # A line wrap in print leaves a space inside a Chinese word (工会组 织); a space between
 # two Chinese characters is never meaningful, so it goes.
 CJK_GAP = re.compile(f"(?<=[{CJK}])\\s+(?=[{CJK}])")

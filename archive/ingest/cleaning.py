@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from bisect import bisect_right
@@ -11,16 +10,19 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba
-
-# jieba announces every dictionary load on stderr; the importer's output stays clean.
-jieba.setLogLevel(logging.WARNING)
+from archive.ingest.text import (
+    BULLETS,
+    CJK_CHAR,
+    HORIZONTAL_SPACE,
+    INVISIBLE,
+    is_cjk,
+    is_dictionary_word,
+    segmenter,
+    word_runs_across,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-CJK_IDEOGRAPH = re.compile(
-    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
-)
 # Full-width punctuation counts as "Chinese" when deciding what a neighbour is.
 FULL_WIDTH_PUNCTUATION = frozenset(
     "，。、；：？！“”‘’（）《》〈〉【】「」『』〔〕…—·～"
@@ -29,8 +31,6 @@ FULL_WIDTH_PUNCTUATION = frozenset(
 SENTENCE_PUNCTUATION = frozenset("，。、；：？！")
 # What may end a paragraph: after these a paragraph break is a real one.
 TERMINAL_PUNCTUATION = frozenset("。！？；：…”’」』）】》!?;:.\"')")
-# Horizontal whitespace; U+3000 is the ideographic space of Chinese layout.
-HORIZONTAL_SPACE = " \t\u00a0\u3000"
 # Chinese numerals never count as doubled characters (二〇二二, 一一对应).
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
 # Particles that may follow a word ending in the same character: 目的|的.
@@ -38,15 +38,8 @@ PARTICLES = frozenset("的了地得着过")
 # ASCII symbols that can sit between two Chinese words (党建+服务).
 JOINING_SYMBOLS = frozenset("+/&=*#%")
 
-# Invisible debris: C0/C1 controls other than tab and line feed, zero-width characters,
-# bidi marks, soft hyphen, word joiner and byte-order marks.
-INVISIBLE = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
-)
 # Vertical tab, form feed and the Unicode separators end a line like \n does.
 LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029\x85]")
-# Bullets put before bylines and headers (■王君伟).
-BULLETS = "■□▪▫◼◻●○◆◇▲△▼▽★☆►▶•◎※"
 LEADING_BULLETS = re.compile(f"^[{HORIZONTAL_SPACE}]*[{BULLETS}]+[{HORIZONTAL_SPACE}]*")
 # A line opening with a dash is an attribution (——role name): its spaces mean something.
 ATTRIBUTION = re.compile(f"^[{HORIZONTAL_SPACE}]*(?:—|―|－|--)")
@@ -60,10 +53,6 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".":
 CONVERTIBLE = frozenset(HALF_TO_FULL) | frozenset("()\"'")
 # A heading run into its paragraph is a short phrase (优化政策 完善……。).
 MIN_RUN_IN_HEADING, MAX_RUN_IN_HEADING = 4, 8
-
-
-def is_cjk(char: str) -> bool:
-    return bool(char) and CJK_IDEOGRAPH.match(char) is not None
 
 
 def _is_chinese(char: str) -> bool:
@@ -330,41 +319,6 @@ def _remove_wrap_spaces(line: str) -> str:
 # --- Words split by a paragraph break -----------------------------------------------
 
 
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.dt.initialize()
-    return jieba.dt
-
-
-def _is_word(text: str) -> bool:
-    return len(text) > 1 and bool(_tokenizer().FREQ.get(text))
-
-
-def _edge_ideographs(text: str, *, at_end: bool, limit: int = 6) -> str:
-    """The Chinese characters at one end of `text`, spaces skipped, up to `limit`."""
-    found: list[str] = []
-    for char in reversed(text) if at_end else text:
-        if char in HORIZONTAL_SPACE:
-            continue
-        if not is_cjk(char) or len(found) == limit:
-            break
-        found.append(char)
-    return "".join(reversed(found) if at_end else found)
-
-
-def _word_spans_break(left: str, right: str) -> bool:
-    """jieba's dictionary cuts a word across the break (标|准体系 → 标准)."""
-    tail = _edge_ideographs(left, at_end=True)
-    head = _edge_ideographs(right, at_end=False)
-    position = 0
-    for token in _tokenizer().lcut(tail + head, HMM=False):
-        end = position + len(token)
-        if position < len(tail) < end and _is_word(token):
-            return True
-        position = end
-    return False
-
-
 def _break_inside_brackets(left: str, right: str) -> bool:
     """The break falls inside 《…》 or （…）, which never span paragraphs."""
     for openers, closers in (("《", "》"), ("（(", "）)")):
@@ -386,7 +340,7 @@ def _cut_mid_word(left: str, right: str) -> bool:
         return False
     if ATTRIBUTION.match(left):
         return False
-    return _break_inside_brackets(left, right) or _word_spans_break(left, right)
+    return _break_inside_brackets(left, right) or word_runs_across(left, right)
 
 
 def _join_split_words(text: str) -> str:
@@ -519,7 +473,7 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
             parts.append(
                 f"(?P={char})"
                 if char in seen
-                else f"(?P<{char}>{CJK_IDEOGRAPH.pattern})"
+                else f"(?P<{char}>{CJK_CHAR.pattern})"
             )
             seen.add(char)
         else:
@@ -593,7 +547,7 @@ def _tokens_around(
     tokens, position = [], left
     # HMM joins runs of single characters jieba does not know into one token,
     # so a doubled character next to an unknown word is not blamed on OCR.
-    for token in _tokenizer().lcut(text[left:right], HMM=True):
+    for token in segmenter().lcut(text[left:right], HMM=True):
         tokens.append((position, position + len(token), token))
         position += len(token)
     return tokens
@@ -607,19 +561,19 @@ def _is_intended_repetition(text: str, start: int, size: int) -> bool:
     """Whether text[start:start+size] said twice is Chinese, not an OCR slip."""
     unit, doubled = text[start : start + size], text[start : start + 2 * size]
     words, patterns = _reduplications()
-    if doubled in words or _is_word(doubled) or all(c in NUMERALS for c in unit):
+    if doubled in words or is_dictionary_word(doubled) or all(c in NUMERALS for c in unit):
         return True
     for pattern in patterns:
         for match in pattern.finditer(text, max(0, start - 4), start + 2 * size + 4):
             if match.start() <= start and match.end() >= start + 2 * size:
                 return True
-    if size > 1 and not _is_word(unit):
+    if size > 1 and not is_dictionary_word(unit):
         return True  # only whole words are reported doubled (交流交流, not 的人的人)
     middle = start + size
     tokens = _tokens_around(text, start, start + 2 * size)
     first, second = _token_at(tokens, middle - 1), _token_at(tokens, middle)
     if first == second:  # one token across the middle: 处处长, 生生不息
-        return _is_word(first[2])
+        return is_dictionary_word(first[2])
     if size > 1:
         return False
     # 工作部|部长, 崇敬|敬重: the doubled character ends one word and starts the next.

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from archive.ingest.text import CJK_CHAR
+
 # Magic numbers of files that arrive renamed to .txt by mistake.
 BINARY_SIGNATURES = {
     b"%PDF": "PDF 文件",
@@ -27,9 +29,9 @@ BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 # Everything in Unicode's "other" categories except line breaks and tabs: NUL is
-# refused by PostgreSQL, the rest are invisible OCR debris.
+# refused by PostgreSQL, the rest are invisible OCR debris. The set is frozen: an
+# issue's text is what these bytes decode to, and the fixity check re-derives it.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class RefusedInput(ValueError):
@@ -55,7 +57,7 @@ def decode_page(data: bytes, *, max_bytes: int | None = None) -> DecodedPage:
     text = remove_control_characters(text)
     if not text.strip():
         raise RefusedInput("文件解码后没有可见文字。")
-    if not CJK.search(text):
+    if not CJK_CHAR.search(text):
         raise RefusedInput(f"按 {encoding} 解码后没有任何汉字，不像理论版的 OCR 文本。")
     return DecodedPage(text=text, encoding=encoding)
 
@@ -114,4 +116,4 @@ def _looks_like_text(text: str) -> bool:
     printable = sum(
         1 for ch in text if ch in "\n\r\t" or not unicodedata.category(ch).startswith("C")
     )
-    return printable / len(text) > 0.97 and bool(CJK.search(text))
+    return printable / len(text) > 0.97 and bool(CJK_CHAR.search(text))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from archive.ingest import places
 from archive.ingest.cleaning import clean_ocr, suggest_corrections
+from archive.ingest.text import CJK, CJK_CHAR, pos_tags, word_runs_across
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -29,8 +29,6 @@ REPORTER_ROLES = (
     "实习生",
     "记者",
 )
-CJK = "\u3400-\u9fff"
-CJK_CHAR = re.compile(f"[{CJK}]")
 # Layout debris at a line start: a lone Latin letter before a space, or a symbol.
 LEADING_MARKER = re.compile(r"^(?:[A-Za-z](?=\s)|[₩￦■□◆◇●○▲△★☆▼▽※◎])\s*")
 LONE_MARKER = re.compile(r"^(?:[A-Za-z]|[^\w]+)$")
@@ -124,17 +122,6 @@ class ParsedPage:
 
 
 @cache
-def _jieba():
-    # Imported on first use: the part-of-speech tables are slow to load.
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    return jieba, jieba.posseg.dt.word_tag_tab
-
-
-@cache
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     lines = (DATA / "surnames.txt").read_text(encoding="utf-8").splitlines()
     words = {w for line in lines if not line.startswith("#") for w in line.split()}
@@ -156,25 +143,10 @@ def is_name(token: str, strict: bool = True) -> bool:
     if not (compound_name or (token[0] in single and len(token) in (2, 3))):
         return False
     if strict:
-        tag = _jieba()[1].get(token)
+        tag = pos_tags().get(token)
         if tag is not None and not tag.startswith("nr"):
             return False
     return True
-
-
-def joins_word(left: str, right: str) -> bool:
-    """Whether a dictionary word runs across the break between left and right."""
-    tail = re.search(f"[{CJK}]{{1,4}}$", left)
-    head = re.match(f"[{CJK}]{{1,4}}", right)
-    if not tail or not head:
-        return False
-    tail_text = tail.group()
-    position = 0
-    for word in _jieba()[0].lcut(tail_text + head.group(), HMM=False):
-        if position < len(tail_text) < position + len(word):
-            return True
-        position += len(word)
-    return False
 
 
 # ---------------------------------------------------------------- units
@@ -662,10 +634,10 @@ def _take_block(items: list[Unit], start: int, host: Draft) -> tuple[Draft, int]
 def _resumes(host_tail: Unit | None, last: Unit, unit: Unit) -> bool:
     """Whether unit goes back to the host rather than continuing the block."""
     if host_tail is not None and host_tail.dangling:
-        if joins_word(host_tail.key, unit.key) or starts_mid_sentence(unit):
+        if word_runs_across(host_tail.key, unit.key) or starts_mid_sentence(unit):
             return True  # the host's interrupted sentence resumes here
     # A block is a column of another article: it ends where its sentence breaks off.
-    return unit.kind == "text" and last.dangling and not joins_word(last.key, unit.key)
+    return unit.kind == "text" and last.dangling and not word_runs_across(last.key, unit.key)
 
 
 def _note_names(draft: Draft) -> set[str]:
@@ -682,7 +654,7 @@ def _chained(block: Draft, target: Draft) -> list[int]:
         return []
     head = block.items[0].key
     return [
-        i for i, u in enumerate(target.items) if u.dangling and joins_word(u.key, head)
+        i for i, u in enumerate(target.items) if u.dangling and word_runs_across(u.key, head)
     ]
 
 
@@ -693,7 +665,7 @@ def _opens(block: Draft, target: Draft) -> bool:
         return False
     last = block.items[-1]
     return starts_mid_sentence(first) or (
-        last.dangling and joins_word(last.key, first.key)
+        last.dangling and word_runs_across(last.key, first.key)
     )
 
 
@@ -718,7 +690,7 @@ def _score(block: Draft, target: Draft, previous: Draft | None) -> float | None:
     first = _first_text(target)
     if first is not None:
         last = block.items[-1] if block.items else None
-        if last is not None and last.dangling and joins_word(last.key, first.key):
+        if last is not None and last.dangling and word_runs_across(last.key, first.key):
             score += 3
         if starts_mid_sentence(first) and not block.fragment:
             score += 2
@@ -908,11 +880,11 @@ def repair_title_fragments(draft: Draft) -> None:
             unit.kind == "heading"
             and following is not None
             and following.kind == "text"
-            and joins_word(unit.key, following.key)
+            and word_runs_across(unit.key, following.key)
         ):
             unit.kind = "text"  # 加强维 / 权工作: a cut paragraph, not a subheading
         if unit.kind == "heading" and previous is not None and previous.dangling:
-            if joins_word(previous.key, unit.key):
+            if word_runs_across(previous.key, unit.key):
                 unit.kind = "text"
             else:
                 draft.title_extra.append(unit.text)
