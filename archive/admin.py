@@ -21,7 +21,12 @@ class MultipleFileField(forms.FileField):
     """Several files in one input (Django's documented pattern)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/tiff,application/pdf"}))
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/tiff,application/pdf"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -57,7 +62,9 @@ class ScanUploadForm(forms.ModelForm):
             raise forms.ValidationError("请选择要上传的扫描文件。")
         if len(files) > MAX_FILES_PER_UPLOAD:
             # Each file is decoded in memory before anything is stored.
-            raise forms.ValidationError(f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件，请分批上传。")
+            raise forms.ValidationError(
+                f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件，请分批上传。"
+            )
         issue = self.instance.issue if self.instance.issue_id else None
         attached = scans.existing_pages(issue) if issue else set()
         for upload in files:
@@ -69,7 +76,9 @@ class ScanUploadForm(forms.ModelForm):
             except scans.ScanRefused as exc:
                 self.add_error("upload", str(exc))
                 continue
-            if all((prepared.sha256, p.source_page) in attached for p in prepared.pages):
+            if all(
+                (prepared.sha256, p.source_page) in attached for p in prepared.pages
+            ):
                 self.add_error("upload", scans.duplicate_message(prepared))
                 continue
             self.prepared.append(prepared)
@@ -122,11 +131,25 @@ class ScanInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "publication_date", "number", "page_label", "article_count", "imported_at"]
+    list_display = [
+        "__str__",
+        "publication_date",
+        "number",
+        "page_label",
+        "article_count",
+        "imported_at",
+    ]
     list_filter = ["publication_date", "imported_at"]
     search_fields = ["source_name", "page_label", "raw_sha256"]
     date_hierarchy = "publication_date"
-    readonly_fields = ["source_name", "raw_encoding", "raw_sha256", "imported_at", "raw_text", "import_flags"]
+    readonly_fields = [
+        "source_name",
+        "raw_encoding",
+        "raw_sha256",
+        "imported_at",
+        "raw_text",
+        "import_flags",
+    ]
     fields = ["publication_date", "number", "page_label", *readonly_fields]
     inlines = [ScanInline]
 
@@ -150,8 +173,16 @@ class IssueAdmin(admin.ModelAdmin):
 
         return [
             path("<int:pk>/reorder/", view(reorder), name="archive_issue_reorder"),
-            path("<int:pk>/scans/", view(scan_views.issue_scans), name="archive_issue_scans"),
-            path("region/<int:article_pk>/", view(scan_views.save_region), name="archive_article_region"),
+            path(
+                "<int:pk>/scans/",
+                view(scan_views.issue_scans),
+                name="archive_issue_scans",
+            ),
+            path(
+                "region/<int:article_pk>/",
+                view(scan_views.save_region),
+                name="archive_article_region",
+            ),
             *super().get_urls(),
         ]
 
@@ -163,7 +194,9 @@ class IssueAdmin(admin.ModelAdmin):
         created = []
         for scan_form in formset.extra_forms:
             if scan_form.has_changed() and not scan_form.cleaned_data.get("DELETE"):
-                created += scans.store_scans(form.instance, getattr(scan_form, "prepared", []), request.user)
+                created += scans.store_scans(
+                    form.instance, getattr(scan_form, "prepared", []), request.user
+                )
         # The change message lists what was really stored.
         formset.new_objects = created
         formset.changed_objects = []

@@ -13,7 +13,9 @@ class ArchiveAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         from articles.dashboard import dashboard
 
-        return super().index(request, {**(extra_context or {}), "dashboard": dashboard()})
+        return super().index(
+            request, {**(extra_context or {}), "dashboard": dashboard()}
+        )
 
 
 class ArchiveAdminConfig(AdminConfig):

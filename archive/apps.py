@@ -6,4 +6,3 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "版面与导入"
-

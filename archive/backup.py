@@ -49,8 +49,12 @@ def write_backup(path: Path) -> dict:
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.exists():
         for file in sorted(p for p in media_root.rglob("*") if p.is_file()):
-            members[f"media/{file.relative_to(media_root).as_posix()}"] = file.read_bytes()
-    manifest = {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
+            members[f"media/{file.relative_to(media_root).as_posix()}"] = (
+                file.read_bytes()
+            )
+    manifest = {
+        name: hashlib.sha256(data).hexdigest() for name, data in members.items()
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -84,7 +88,9 @@ def restore_backup(path: Path) -> None:
 
     members = read_backup(path)
     if Issue.objects.exists():
-        raise BackupError("目标数据库不是空的：恢复只能在新建并迁移过的空数据库中进行。")
+        raise BackupError(
+            "目标数据库不是空的：恢复只能在新建并迁移过的空数据库中进行。"
+        )
     fixture = Path(settings.VAR_DIR) / "restore-data.json"
     fixture.write_bytes(members["data.json"])
     try:
@@ -93,7 +99,9 @@ def restore_backup(path: Path) -> None:
             for issue in Issue.objects.all():
                 raw = members.get(f"raw/{issue.raw_sha256}.txt")
                 if raw is None or bytes(issue.raw_bytes) != raw:
-                    raise BackupError(f"版面 {issue.source_name} 的原始字节与备份中的原文不符。")
+                    raise BackupError(
+                        f"版面 {issue.source_name} 的原始字节与备份中的原文不符。"
+                    )
     finally:
         fixture.unlink(missing_ok=True)
     media_root = Path(settings.MEDIA_ROOT)
@@ -117,6 +125,8 @@ def archive_digest() -> dict:
 
     articles = {
         str(pk): hashlib.sha256(f"{title}\x1f{body}\x1f{original}".encode()).hexdigest()
-        for pk, title, body, original in Article.objects.values_list("pk", "title", "body", "original_ocr")
+        for pk, title, body, original in Article.objects.values_list(
+            "pk", "title", "body", "original_ocr"
+        )
     }
     return {"counts": counts, "articles": articles}

@@ -4,4 +4,7 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_TITLE": settings.SITE_TITLE, "NEWSPAPER_NAME": settings.NEWSPAPER_NAME}
+    return {
+        "SITE_TITLE": settings.SITE_TITLE,
+        "NEWSPAPER_NAME": settings.NEWSPAPER_NAME,
+    }

@@ -22,8 +22,14 @@ def verify_fixity(progress=None, scan_progress=None) -> FixityReport:
     original OCR against the raw text it was cut from, and each scan file on disk
     against the SHA-256 taken at upload."""
     report = FixityReport()
-    issues = Issue.objects.only("pk", "source_name", "raw_bytes", "raw_sha256", "raw_text").order_by("pk")
-    for issue in progress(issues.iterator(chunk_size=100)) if progress else issues.iterator(chunk_size=100):
+    issues = Issue.objects.only(
+        "pk", "source_name", "raw_bytes", "raw_sha256", "raw_text"
+    ).order_by("pk")
+    for issue in (
+        progress(issues.iterator(chunk_size=100))
+        if progress
+        else issues.iterator(chunk_size=100)
+    ):
         report.checked += 1
         label = f"#{issue.pk} {issue.source_name}"
         raw = bytes(issue.raw_bytes or b"")
@@ -35,7 +41,9 @@ def verify_fixity(progress=None, scan_progress=None) -> FixityReport:
             continue
         for article_id, original in issue.articles.values_list("pk", "original_ocr"):
             # A split-off article has no original of its own (it links to its source).
-            if original and any(p not in issue.raw_text for p in original.split("\n\n")):
+            if original and any(
+                p not in issue.raw_text for p in original.split("\n\n")
+            ):
                 report.mismatched.append(f"{label} 文章 #{article_id} 的原始 OCR")
     verify_scans(report, scan_progress)
     return report
@@ -47,7 +55,9 @@ def verify_scans(report: FixityReport, progress=None) -> None:
     from archive.scans import file_sha256, media_path
 
     results: dict[str, str] = {}
-    scans = Scan.objects.only("pk", "issue_id", "original_name", "original", "original_sha256").order_by("pk")
+    scans = Scan.objects.only(
+        "pk", "issue_id", "original_name", "original", "original_sha256"
+    ).order_by("pk")
     rows = scans.iterator(chunk_size=200)
     for scan in progress(rows) if progress else rows:
         report.scans_checked += 1
@@ -56,7 +66,9 @@ def verify_scans(report: FixityReport, progress=None) -> None:
         if key not in results:
             try:
                 path = media_path(scan.original)
-                results[key] = "ok" if file_sha256(path) == scan.original_sha256 else "mismatched"
+                results[key] = (
+                    "ok" if file_sha256(path) == scan.original_sha256 else "mismatched"
+                )
             except FileNotFoundError:
                 results[key] = "missing"
             except (OSError, ValueError):

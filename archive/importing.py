@@ -98,11 +98,17 @@ def import_page(
             for position, piece in enumerate(parsed.pieces, start=1)
         ]
     return ImportResult(
-        source_name=source_name, status="imported", issue=issue, parsed=parsed, articles=articles
+        source_name=source_name,
+        status="imported",
+        issue=issue,
+        parsed=parsed,
+        articles=articles,
     )
 
 
-def save_piece(issue: Issue, position: int, piece: Piece, columns: dict[str, Column]) -> Article:
+def save_piece(
+    issue: Issue, position: int, piece: Piece, columns: dict[str, Column]
+) -> Article:
     article = Article.objects.create(
         issue=issue,
         column=columns.get(piece.column) if piece.column else None,
@@ -146,7 +152,9 @@ def find_or_create_author(name: str) -> Author:
     if author is None:
         # JSON text differs by backend (escaped on SQLite), so aliases are matched here;
         # only authors that were merged carry any.
-        author = next((a for a in Author.objects.exclude(aliases=[]) if name in a.aliases), None)
+        author = next(
+            (a for a in Author.objects.exclude(aliases=[]) if name in a.aliases), None
+        )
     return author or Author.objects.create(name=name)
 
 
@@ -165,7 +173,9 @@ def find_or_create_affiliation(person: Person) -> Affiliation | None:
         return None
     name = known_affiliation_name(person.affiliation)
     province = (
-        Province.objects.filter(short_name=person.province).first() if person.province else None
+        Province.objects.filter(short_name=person.province).first()
+        if person.province
+        else None
     )
     affiliation, created = Affiliation.objects.get_or_create(
         name=name, defaults={"province": province, "level": guess_level(name)}

@@ -16,9 +16,7 @@ class IssueQuerySet(models.QuerySet):
         """Pages readers may see: those with at least one public article."""
         from articles.models import Article
 
-        return self.filter(
-            pk__in=Article.objects.public().values("issue_id")
-        )
+        return self.filter(pk__in=Article.objects.public().values("issue_id"))
 
 
 class Issue(models.Model):
@@ -85,8 +83,15 @@ class Issue(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = Issue.objects.filter(pk=self.pk).values("raw_sha256", "raw_text").first()
-            if stored and (stored["raw_sha256"], stored["raw_text"]) != (self.raw_sha256, self.raw_text):
+            stored = (
+                Issue.objects.filter(pk=self.pk)
+                .values("raw_sha256", "raw_text")
+                .first()
+            )
+            if stored and (stored["raw_sha256"], stored["raw_text"]) != (
+                self.raw_sha256,
+                self.raw_text,
+            ):
                 raise ValidationError("原始版面不可修改。")
         super().save(*args, **kwargs)
 
@@ -94,8 +99,10 @@ class Issue(models.Model):
         return reverse("articles:issue_detail", args=[self.pk])
 
     def clean(self):
-        if self.raw_sha256 and bytes(self.raw_bytes or b"") and (
-            sha256_hex(bytes(self.raw_bytes)) != self.raw_sha256
+        if (
+            self.raw_sha256
+            and bytes(self.raw_bytes or b"")
+            and (sha256_hex(bytes(self.raw_bytes)) != self.raw_sha256)
         ):
             raise ValidationError("原始字节与其 SHA-256 不符。")
 
@@ -119,19 +126,28 @@ class LearnedCorrection(models.Model):
     right = models.CharField("更正为", max_length=100)
     times_applied = models.PositiveIntegerField("采用次数", default=1)
     created_by = models.ForeignKey(
-        "auth.User", verbose_name="首次更正者", on_delete=models.SET_NULL, null=True, blank=True
+        "auth.User",
+        verbose_name="首次更正者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    active = models.BooleanField("启用", default=True, help_text="停用后不再作为建议提出。")
+    active = models.BooleanField(
+        "启用", default=True, help_text="停用后不再作为建议提出。"
+    )
 
     class Meta:
         verbose_name = "已学更正"
         verbose_name_plural = "已学更正"
         ordering = ["-times_applied", "wrong"]
         constraints = [
-            models.UniqueConstraint(fields=["wrong", "right"], name="learned_correction_unique"),
+            models.UniqueConstraint(
+                fields=["wrong", "right"], name="learned_correction_unique"
+            ),
             models.CheckConstraint(
-                condition=~models.Q(wrong=models.F("right")), name="learned_correction_changes"
+                condition=~models.Q(wrong=models.F("right")),
+                name="learned_correction_changes",
             ),
         ]
 
@@ -149,7 +165,9 @@ class LearnedCorrection(models.Model):
             wrong=wrong, right=right, defaults={"created_by": user}
         )
         if not created:
-            cls.objects.filter(pk=learned.pk).update(times_applied=models.F("times_applied") + 1)
+            cls.objects.filter(pk=learned.pk).update(
+                times_applied=models.F("times_applied") + 1
+            )
         return learned
 
 
@@ -177,7 +195,10 @@ class Scan(models.Model):
     original_size = models.PositiveBigIntegerField("原件字节数", editable=False)
     media_type = models.CharField("原件类型", max_length=40, editable=False)
     source_page = models.PositiveSmallIntegerField(
-        "原件页码", default=1, editable=False, help_text="PDF 的第几页或 TIFF 的第几帧。"
+        "原件页码",
+        default=1,
+        editable=False,
+        help_text="PDF 的第几页或 TIFF 的第几帧。",
     )
     width = models.PositiveIntegerField("宽（像素）", editable=False)
     height = models.PositiveIntegerField("高（像素）", editable=False)
@@ -186,7 +207,11 @@ class Scan(models.Model):
     thumb = models.CharField("缩略图路径", max_length=255, editable=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        "auth.User", verbose_name="上传者", on_delete=models.SET_NULL, null=True, blank=True,
+        "auth.User",
+        verbose_name="上传者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -195,9 +220,12 @@ class Scan(models.Model):
         verbose_name_plural = "原版扫描"
         ordering = ["issue", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["issue", "order"], name="scan_order_unique"),
             models.UniqueConstraint(
-                fields=["issue", "original_sha256", "source_page"], name="scan_once_per_issue"
+                fields=["issue", "order"], name="scan_order_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "original_sha256", "source_page"],
+                name="scan_once_per_issue",
             ),
             models.CheckConstraint(
                 condition=models.Q(original_sha256__regex=r"^[0-9a-f]{64}$"),
@@ -224,7 +252,9 @@ class ArticleRegion(models.Model):
     """
 
     article = models.OneToOneField(
-        "articles.Article", verbose_name="文章", on_delete=models.CASCADE,
+        "articles.Article",
+        verbose_name="文章",
+        on_delete=models.CASCADE,
         related_name="scan_region",
     )
     scan = models.ForeignKey(
@@ -239,7 +269,11 @@ class ArticleRegion(models.Model):
     image_height = models.PositiveIntegerField("区域图高", default=0, editable=False)
     updated_at = models.DateTimeField("标记时间", auto_now=True)
     updated_by = models.ForeignKey(
-        "auth.User", verbose_name="标记者", on_delete=models.SET_NULL, null=True, blank=True,
+        "auth.User",
+        verbose_name="标记者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -248,7 +282,16 @@ class ArticleRegion(models.Model):
         verbose_name_plural = "文章版面位置"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(x__gte=0, y__gte=0, w__gt=0, h__gt=0, x__lte=1, y__lte=1, w__lte=1, h__lte=1),
+                condition=models.Q(
+                    x__gte=0,
+                    y__gte=0,
+                    w__gt=0,
+                    h__gt=0,
+                    x__lte=1,
+                    y__lte=1,
+                    w__lte=1,
+                    h__lte=1,
+                ),
                 name="region_within_page",
             ),
         ]

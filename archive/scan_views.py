@@ -77,7 +77,9 @@ def scan_image(request, pk, kind):
 @require_safe
 def region_image(request, pk):
     """The article's crop of its page; only for public articles (or editors)."""
-    region = get_object_or_404(ArticleRegion.objects.select_related("article", "scan"), article_id=pk)
+    region = get_object_or_404(
+        ArticleRegion.objects.select_related("article", "scan"), article_id=pk
+    )
     public = Article.objects.public().filter(pk=pk).exists()
     if not public and not staff_may_see(request.user):
         raise Http404("没有这张图像。")
@@ -138,7 +140,9 @@ def issue_scans(request, model_admin, pk):
     }
     articles = [
         (article, regions.get(article.pk))
-        for article in issue.articles.order_by("position", "pk").only("pk", "title", "position", "issue_id")
+        for article in issue.articles.order_by("position", "pk").only(
+            "pk", "title", "position", "issue_id"
+        )
     ]
     context = {
         **model_admin.admin_site.each_context(request),
@@ -167,10 +171,14 @@ def save_region(request, model_admin, article_pk):
             scans.clear_region(article)
             message, region = "已清除本文的版面位置。", None
         else:
-            scan = Scan.objects.filter(pk=_int(request.POST.get("scan")), issue_id=article.issue_id).first()
+            scan = Scan.objects.filter(
+                pk=_int(request.POST.get("scan")), issue_id=article.issue_id
+            ).first()
             if scan is None:
                 raise ValidationError("请选择本文所在版面的扫描图。")
-            region = scans.save_region(article, scan, scans.parse_region(request.POST), request.user)
+            region = scans.save_region(
+                article, scan, scans.parse_region(request.POST), request.user
+            )
             message = "已保存本文在版面上的位置。"
     except ValidationError as exc:
         error = " ".join(exc.messages)

@@ -111,7 +111,9 @@ def prepare_scan(data: bytes, name: str) -> PreparedScan:
         raise ScanRefused(f"“{name}”是空文件。")
     if data[:5] == b"%PDF-":
         if len(data) > max_pdf_bytes():
-            raise ScanRefused(f"“{name}”超过 PDF 大小上限 {megabytes(max_pdf_bytes())}。")
+            raise ScanRefused(
+                f"“{name}”超过 PDF 大小上限 {megabytes(max_pdf_bytes())}。"
+            )
         extension, media_type = PDF_TYPE
         pages = pdf_pages(data, name)
     else:
@@ -119,7 +121,9 @@ def prepare_scan(data: bytes, name: str) -> PreparedScan:
             raise ScanRefused(f"“{name}”超过图像大小上限 {megabytes(max_bytes())}。")
         image_format, pages = image_pages(data, name)
         # A multi-picture JPEG (MPO) opens under its own name; it is still a JPEG file.
-        extension, media_type = IMAGE_FORMATS["JPEG" if image_format == "MPO" else image_format]
+        extension, media_type = IMAGE_FORMATS[
+            "JPEG" if image_format == "MPO" else image_format
+        ]
     return PreparedScan(
         name=name,
         data=data,
@@ -135,7 +139,9 @@ def prepare_scan_file(path: Path) -> PreparedScan:
     try:
         size = path.stat().st_size
         if size > max(max_bytes(), max_pdf_bytes()):
-            raise ScanRefused(f"“{path.name}”超过大小上限 {megabytes(max(max_bytes(), max_pdf_bytes()))}。")
+            raise ScanRefused(
+                f"“{path.name}”超过大小上限 {megabytes(max(max_bytes(), max_pdf_bytes()))}。"
+            )
         return prepare_scan(path.read_bytes(), path.name)
     except OSError as exc:
         raise ScanRefused(f"无法读取扫描文件 {path}：{exc.strerror or exc}") from exc
@@ -164,7 +170,9 @@ def image_pages(data: bytes, name: str) -> tuple[str, list[PreparedPage]]:
                 image_format = image.format
                 frames = getattr(image, "n_frames", 1)
                 if frames > max_pages():
-                    raise ScanRefused(f"“{name}”有 {frames} 帧，超过每个文件 {max_pages()} 页的上限。")
+                    raise ScanRefused(
+                        f"“{name}”有 {frames} 帧，超过每个文件 {max_pages()} 页的上限。"
+                    )
                 pages = []
                 for index in range(frames):
                     image.seek(index)
@@ -173,14 +181,18 @@ def image_pages(data: bytes, name: str) -> tuple[str, list[PreparedPage]]:
                     image.load()
                     page = normalized(image)
                     pages.append(
-                        PreparedPage(index + 1, page.width, page.height, derivatives(page))
+                        PreparedPage(
+                            index + 1, page.width, page.height, derivatives(page)
+                        )
                     )
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ScanRefused(
             f"“{name}”的像素数超过 {limit / 1_000_000:.0f} 百万像素的上限，疑似“解压炸弹”，已拒绝。"
         ) from exc
     except UnidentifiedImageError as exc:
-        raise ScanRefused(f"“{name}”不是可识别的图像：只接受 JPEG、PNG、TIFF 图像或 PDF。") from exc
+        raise ScanRefused(
+            f"“{name}”不是可识别的图像：只接受 JPEG、PNG、TIFF 图像或 PDF。"
+        ) from exc
     except ScanRefused:
         raise
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
@@ -194,7 +206,9 @@ def normalized(image: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(image)
     if image.mode in ("L", "RGB"):
         return image
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    ):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
@@ -242,7 +256,9 @@ def pdf_pages(data: bytes, name: str) -> list[PreparedPage]:
             if count == 0:
                 raise ScanRefused(f"“{name}”这个 PDF 没有页面。")
             if count > max_pages():
-                raise ScanRefused(f"“{name}”有 {count} 页，超过每个 PDF {max_pages()} 页的上限。")
+                raise ScanRefused(
+                    f"“{name}”有 {count} 页，超过每个 PDF {max_pages()} 页的上限。"
+                )
             pages = []
             zoom_w, zoom_h = DERIVATIVES["zoom"][0]
             for index in range(count):
@@ -252,7 +268,10 @@ def pdf_pages(data: bytes, name: str) -> list[PreparedPage]:
                     if not (width_pt > 0 and height_pt > 0):
                         raise ScanRefused(f"“{name}”第 {index + 1} 页尺寸无效。")
                     scale = min(pdf_dpi() / 72, zoom_w / width_pt, zoom_h / height_pt)
-                    width, height = math.ceil(width_pt * scale), math.ceil(height_pt * scale)
+                    width, height = (
+                        math.ceil(width_pt * scale),
+                        math.ceil(height_pt * scale),
+                    )
                     if width * height > max_pixels():
                         raise _too_many_pixels(name, width, height)
                     bitmap = page.render(scale=scale)
@@ -260,7 +279,11 @@ def pdf_pages(data: bytes, name: str) -> list[PreparedPage]:
                     image = normalized(bitmap.to_pil().copy())
                 finally:
                     page.close()
-                pages.append(PreparedPage(index + 1, image.width, image.height, derivatives(image)))
+                pages.append(
+                    PreparedPage(
+                        index + 1, image.width, image.height, derivatives(image)
+                    )
+                )
             return pages
         except pdfium.PdfiumError as exc:
             raise ScanRefused(f"“{name}”的 PDF 页面无法渲染：文件可能已损坏。") from exc
@@ -407,8 +430,12 @@ def delete_scans(scans) -> None:
     scans = list(scans)
     if not scans:
         return
-    regions = list(ArticleRegion.objects.filter(scan__in=scans).values_list("image", flat=True))
-    candidates = {path for scan in scans for path in files_of(scan)} | {r for r in regions if r}
+    regions = list(
+        ArticleRegion.objects.filter(scan__in=scans).values_list("image", flat=True)
+    )
+    candidates = {path for scan in scans for path in files_of(scan)} | {
+        r for r in regions if r
+    }
     with transaction.atomic():
         Scan.objects.filter(pk__in=[s.pk for s in scans]).delete()
 
@@ -417,7 +444,9 @@ def delete_scans(scans) -> None:
             used = set()
             for row in Scan.objects.values_list("original", "web", "zoom", "thumb"):
                 used.update(row)
-            used.update(ArticleRegion.objects.exclude(image="").values_list("image", flat=True))
+            used.update(
+                ArticleRegion.objects.exclude(image="").values_list("image", flat=True)
+            )
             remove_files(sorted(candidates - used))
 
         transaction.on_commit(cleanup)
@@ -444,7 +473,9 @@ def parse_region(values) -> tuple[float, float, float, float]:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-def region_image(scan: Scan, box: tuple[float, float, float, float]) -> tuple[bytes, int, int]:
+def region_image(
+    scan: Scan, box: tuple[float, float, float, float]
+) -> tuple[bytes, int, int]:
     """The article's crop, cut from the zoom derivative (the sharpest image kept for PDFs)."""
     x, y, w, h = box
     try:
@@ -456,7 +487,9 @@ def region_image(scan: Scan, box: tuple[float, float, float, float]) -> tuple[by
             bottom = max(top + 1, min(height, round((y + h) * height)))
             crop = fit(page.crop((left, top, right, bottom)), REGION_BOX)
     except (OSError, ValueError) as exc:
-        raise ValidationError("版面图像文件缺失或损坏，无法截取文章区域；请重新上传扫描。") from exc
+        raise ValidationError(
+            "版面图像文件缺失或损坏，无法截取文章区域；请重新上传扫描。"
+        ) from exc
     return jpeg(crop, 85), crop.width, crop.height
 
 
@@ -465,9 +498,15 @@ def save_region(article, scan: Scan, box, user=None) -> ArticleRegion:
     if scan.issue_id != article.issue_id:
         raise ValidationError("这张扫描不属于本文所在的版面。")
     data, width, height = region_image(scan, box)
-    digest = hashlib.sha256(f"{scan.original_sha256}:{scan.source_page}:{box}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{scan.original_sha256}:{scan.source_page}:{box}".encode()
+    ).hexdigest()
     relative = f"{SCAN_DIR}/regions/{article.pk}-{digest[:16]}.jpg"
-    previous = ArticleRegion.objects.filter(article=article).values_list("image", flat=True).first()
+    previous = (
+        ArticleRegion.objects.filter(article=article)
+        .values_list("image", flat=True)
+        .first()
+    )
     created = []
     try:
         with transaction.atomic():

@@ -23,7 +23,9 @@ DEBUG = env_flag("DEBUG")
 # local checkout (var/secret_key); with neither, only DEBUG may run.
 SECRET_KEY_FILE = VAR_DIR / "secret_key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or (
-    SECRET_KEY_FILE.read_text(encoding="utf-8").strip() if SECRET_KEY_FILE.exists() else ""
+    SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    if SECRET_KEY_FILE.exists()
+    else ""
 )
 if not SECRET_KEY:
     if not DEBUG:
@@ -38,7 +40,9 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    o.strip()
+    for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if o.strip()
 ]
 
 INSTALLED_APPS = [
@@ -191,8 +195,12 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 # PAGE SCANS (archive/scans.py)
 SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 100 * 1024 * 1024))
 SCAN_PDF_MAX_BYTES = int(os.environ.get("SCAN_PDF_MAX_BYTES", 50 * 1024 * 1024))
-SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "4"))  # PDF pages / TIFF frames per file
-SCAN_MAX_PIXELS = int(os.environ.get("SCAN_MAX_PIXELS", "60000000"))  # a 300-dpi broadsheet ~30 MP
+SCAN_MAX_PAGES = int(
+    os.environ.get("SCAN_MAX_PAGES", "4")
+)  # PDF pages / TIFF frames per file
+SCAN_MAX_PIXELS = int(
+    os.environ.get("SCAN_MAX_PIXELS", "60000000")
+)  # a 300-dpi broadsheet ~30 MP
 SCAN_PDF_DPI = int(os.environ.get("SCAN_PDF_DPI", "300"))
 SCAN_CACHE_SECONDS = int(os.environ.get("SCAN_CACHE_SECONDS", "86400"))
 
@@ -283,7 +291,9 @@ SPECTACULAR_SETTINGS = {
 # OAI-PMH: records per ListRecords/ListIdentifiers response and the repository's
 # identifier in oai:<identifier>:<article id> (a domain name the archive controls).
 OAI_PAGE_SIZE = int(os.environ.get("OAI_PAGE_SIZE", "100"))
-OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "theory-archive.local")
+OAI_REPOSITORY_IDENTIFIER = os.environ.get(
+    "OAI_REPOSITORY_IDENTIFIER", "theory-archive.local"
+)
 OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", "archive@theory-archive.local")
 FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
 # Keyword filtering takes at most this many search hits (by relevance) into the lists.

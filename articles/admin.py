@@ -40,9 +40,13 @@ class FlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         codes = set()
-        for flags in Article.objects.exclude(review_flags=[]).values_list("review_flags", flat=True):
+        for flags in Article.objects.exclude(review_flags=[]).values_list(
+            "review_flags", flat=True
+        ):
             codes.update(f.get("code", "") for f in flags or [])
-        return [("any", "有提示"), ("none", "无提示")] + [(c, c) for c in sorted(codes) if c]
+        return [("any", "有提示"), ("none", "无提示")] + [
+            (c, c) for c in sorted(codes) if c
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -73,27 +77,74 @@ class EditorFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "column", "kind", "issue", "position", "status", "flag_count", "last_editor", "correct_link"]
-    list_filter = ["status", FlagFilter, "column", "kind", EditorFilter, "published", "issue"]
+    list_display = [
+        "title",
+        "column",
+        "kind",
+        "issue",
+        "position",
+        "status",
+        "flag_count",
+        "last_editor",
+        "correct_link",
+    ]
+    list_filter = [
+        "status",
+        FlagFilter,
+        "column",
+        "kind",
+        EditorFilter,
+        "published",
+        "issue",
+    ]
     search_fields = ["title", "kicker", "lede", "body"]
     list_select_related = ["column", "issue"]
     show_facets = admin.ShowFacets.ALWAYS
     # Text is changed only on the correction screen, where every save is a revision
     # checked against concurrent edits; this form edits placement and metadata.
-    readonly_fields = ["kicker", "title", "lede", "body", "original_ocr", "review_flags", "status", "version", "created_at", "updated_at"]
+    readonly_fields = [
+        "kicker",
+        "title",
+        "lede",
+        "body",
+        "original_ocr",
+        "review_flags",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     fields = [
-        "issue", "column", "kind", "position", "published",
-        "status", "kicker", "title", "lede", "body",
-        "original_ocr", "review_flags", "version", "created_at", "updated_at",
+        "issue",
+        "column",
+        "kind",
+        "position",
+        "published",
+        "status",
+        "kicker",
+        "title",
+        "lede",
+        "body",
+        "original_ocr",
+        "review_flags",
+        "version",
+        "created_at",
+        "updated_at",
     ]
     raw_id_fields = ["issue"]
     inlines = [AuthorshipInline]
 
     def get_queryset(self, request):
-        last_editor = Revision.objects.filter(article=OuterRef("pk"), editor__isnull=False).order_by("-number")
-        return super().get_queryset(request).annotate(
-            last_editor_id=Subquery(last_editor.values("editor_id")[:1]),
-            last_editor_name=Subquery(last_editor.values("editor__username")[:1]),
+        last_editor = Revision.objects.filter(
+            article=OuterRef("pk"), editor__isnull=False
+        ).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_editor_id=Subquery(last_editor.values("editor_id")[:1]),
+                last_editor_name=Subquery(last_editor.values("editor__username")[:1]),
+            )
         )
 
     @admin.display(description="提示")
@@ -106,22 +157,60 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="校对")
     def correct_link(self, obj):
-        return format_html('<a href="{}">校对</a>', correction_views.correction_url(obj))
+        return format_html(
+            '<a href="{}">校对</a>', correction_views.correction_url(obj)
+        )
 
     def get_urls(self):
         def view(func):
             return self.admin_site.admin_view(partial(func, model_admin=self))
 
         return [
-            path("queue/", view(correction_views.next_in_queue), name="articles_article_queue"),
-            path("replace/", view(structure_views.find_replace), name="articles_article_replace"),
-            path("<int:pk>/restructure/", view(structure_views.restructure), name="articles_article_restructure"),
-            path("<int:pk>/correct/", view(correction_views.correct), name="articles_article_correct"),
-            path("<int:pk>/suggestion/", view(correction_views.suggestion), name="articles_article_suggestion"),
-            path("<int:pk>/status/", view(correction_views.set_status), name="articles_article_status"),
-            path("<int:pk>/flags/<int:index>/resolve/", view(correction_views.resolve_flag), name="articles_article_resolve_flag"),
-            path("<int:pk>/revisions/", view(correction_views.history), name="articles_article_revisions"),
-            path("<int:pk>/revisions/<int:number>/revert/", view(correction_views.revert), name="articles_article_revert"),
+            path(
+                "queue/",
+                view(correction_views.next_in_queue),
+                name="articles_article_queue",
+            ),
+            path(
+                "replace/",
+                view(structure_views.find_replace),
+                name="articles_article_replace",
+            ),
+            path(
+                "<int:pk>/restructure/",
+                view(structure_views.restructure),
+                name="articles_article_restructure",
+            ),
+            path(
+                "<int:pk>/correct/",
+                view(correction_views.correct),
+                name="articles_article_correct",
+            ),
+            path(
+                "<int:pk>/suggestion/",
+                view(correction_views.suggestion),
+                name="articles_article_suggestion",
+            ),
+            path(
+                "<int:pk>/status/",
+                view(correction_views.set_status),
+                name="articles_article_status",
+            ),
+            path(
+                "<int:pk>/flags/<int:index>/resolve/",
+                view(correction_views.resolve_flag),
+                name="articles_article_resolve_flag",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                view(correction_views.history),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:number>/revert/",
+                view(correction_views.revert),
+                name="articles_article_revert",
+            ),
             *super().get_urls(),
         ]
 
@@ -136,22 +225,39 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        existing = set(Authorship.objects.filter(article=form.instance).values_list("pk", flat=True))
+        existing = set(
+            Authorship.objects.filter(article=form.instance).values_list(
+                "pk", flat=True
+            )
+        )
         super().save_related(request, form, formsets, change)
         before = getattr(request, "_structure_before", None)
         changed_authorships = any(fs.has_changed() for fs in formsets)
         if before is not None and (form.changed_data or changed_authorships):
-            operation = StructureChange.Operation.AUTHORSHIPS if changed_authorships else StructureChange.Operation.PLACEMENT
+            operation = (
+                StructureChange.Operation.AUTHORSHIPS
+                if changed_authorships
+                else StructureChange.Operation.PLACEMENT
+            )
             structure.record_admin_edit(
                 operation,
                 objects_before=before,
                 editor=request.user,
-                note=f"《{form.instance.title}》：" + "、".join(form.changed_data + (["署名"] if changed_authorships else [])),
-                created=list(Authorship.objects.filter(article=form.instance).exclude(pk__in=existing)),
+                note=f"《{form.instance.title}》："
+                + "、".join(
+                    form.changed_data + (["署名"] if changed_authorships else [])
+                ),
+                created=list(
+                    Authorship.objects.filter(article=form.instance).exclude(
+                        pk__in=existing
+                    )
+                ),
             )
 
     def history_view(self, request, object_id, extra_context=None):
-        return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[object_id]))
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_revisions", args=[object_id])
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Deleting would lose an original; unpublish instead.
@@ -160,7 +266,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(ReplaceBatch)
 class ReplaceBatchAdmin(admin.ModelAdmin):
-    list_display = ["pattern", "replacement", "is_regex", "match_count", "editor", "note", "created_at", "undone_at", "undo_button"]
+    list_display = [
+        "pattern",
+        "replacement",
+        "is_regex",
+        "match_count",
+        "editor",
+        "note",
+        "created_at",
+        "undone_at",
+        "undo_button",
+    ]
     list_filter = ["is_regex", "editor", "created_at"]
     list_select_related = ["editor"]
 
@@ -174,22 +290,46 @@ class ReplaceBatchAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        undo = self.admin_site.admin_view(partial(structure_views.undo_batch, model_admin=self))
-        return [path("<int:pk>/undo/", undo, name="articles_replacebatch_undo"), *super().get_urls()]
+        undo = self.admin_site.admin_view(
+            partial(structure_views.undo_batch, model_admin=self)
+        )
+        return [
+            path("<int:pk>/undo/", undo, name="articles_replacebatch_undo"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="撤销")
     def undo_button(self, obj):
         if obj.undone_at:
             return "已撤销"
-        return format_html('<a href="{}">整批撤销</a>', reverse("admin:articles_replacebatch_undo", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">整批撤销</a>',
+            reverse("admin:articles_replacebatch_undo", args=[obj.pk]),
+        )
 
 
 @admin.register(StructureChange)
 class StructureChangeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "operation", "editor", "note", "created_at", "undone_at", "undo_button"]
+    list_display = [
+        "__str__",
+        "operation",
+        "editor",
+        "note",
+        "created_at",
+        "undone_at",
+        "undo_button",
+    ]
     list_filter = ["operation", "editor", "created_at"]
     list_select_related = ["editor"]
-    fields = ["operation", "editor", "note", "created_at", "undone_at", "created_objects", "article_versions"]
+    fields = [
+        "operation",
+        "editor",
+        "note",
+        "created_at",
+        "undone_at",
+        "created_objects",
+        "article_versions",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -199,14 +339,22 @@ class StructureChangeAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        undo = self.admin_site.admin_view(partial(structure_views.undo_change, model_admin=self))
-        return [path("<int:pk>/undo/", undo, name="articles_structurechange_undo"), *super().get_urls()]
+        undo = self.admin_site.admin_view(
+            partial(structure_views.undo_change, model_admin=self)
+        )
+        return [
+            path("<int:pk>/undo/", undo, name="articles_structurechange_undo"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="撤销")
     def undo_button(self, obj):
         if obj.undone_at or obj.operation == StructureChange.Operation.UNDO:
             return "—"
-        return format_html('<a href="{}">撤销</a>', reverse("admin:articles_structurechange_undo", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">撤销</a>',
+            reverse("admin:articles_structurechange_undo", args=[obj.pk]),
+        )
 
 
 @admin.register(Revision)
@@ -233,11 +381,28 @@ class DismissForm(forms.Form):
 
 @admin.register(ReaderReport)
 class ReaderReportAdmin(admin.ModelAdmin):
-    list_display = ["article", "selected_text", "suggestion", "status", "created_at", "handled_by"]
+    list_display = [
+        "article",
+        "selected_text",
+        "suggestion",
+        "status",
+        "created_at",
+        "handled_by",
+    ]
     list_filter = ["status", "created_at"]
     search_fields = ["selected_text", "suggestion", "comment", "article__title"]
     list_select_related = ["article", "handled_by"]
-    readonly_fields = ["article", "selected_text", "suggestion", "comment", "status", "dismiss_reason", "handled_by", "handled_at", "created_at"]
+    readonly_fields = [
+        "article",
+        "selected_text",
+        "suggestion",
+        "comment",
+        "status",
+        "dismiss_reason",
+        "handled_by",
+        "handled_at",
+        "created_at",
+    ]
     show_facets = admin.ShowFacets.ALWAYS
 
     def has_add_permission(self, request):
@@ -245,7 +410,11 @@ class ReaderReportAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/handle/", self.admin_site.admin_view(self.handle_view), name="articles_readerreport_handle"),
+            path(
+                "<int:pk>/handle/",
+                self.admin_site.admin_view(self.handle_view),
+                name="articles_readerreport_handle",
+            ),
             *super().get_urls(),
         ]
 
@@ -254,7 +423,9 @@ class ReaderReportAdmin(admin.ModelAdmin):
 
     def handle_view(self, request, pk):
         """Accept the reader's correction into the text, or dismiss it with a reason."""
-        report = get_object_or_404(ReaderReport.objects.select_related("article"), pk=pk)
+        report = get_object_or_404(
+            ReaderReport.objects.select_related("article"), pk=pk
+        )
         if not request.user.has_perm("articles.change_readerreport"):
             return HttpResponseRedirect(reverse("admin:index"))
         dismiss_form = DismissForm()
@@ -268,12 +439,20 @@ class ReaderReportAdmin(admin.ModelAdmin):
                         replacement=request.POST.get("replacement", report.suggestion),
                     )
                     messages.success(request, "已采纳并写入正文，记为新的修订。")
-                    return HttpResponseRedirect(reverse("admin:articles_readerreport_changelist"))
+                    return HttpResponseRedirect(
+                        reverse("admin:articles_readerreport_changelist")
+                    )
                 dismiss_form = DismissForm(request.POST)
                 if dismiss_form.is_valid():
-                    corrections.dismiss_report(report, editor=request.user, reason=dismiss_form.cleaned_data["reason"])
+                    corrections.dismiss_report(
+                        report,
+                        editor=request.user,
+                        reason=dismiss_form.cleaned_data["reason"],
+                    )
                     messages.success(request, "已驳回。")
-                    return HttpResponseRedirect(reverse("admin:articles_readerreport_changelist"))
+                    return HttpResponseRedirect(
+                        reverse("admin:articles_readerreport_changelist")
+                    )
             except EditConflict as exc:
                 messages.error(request, str(exc))
             except ValidationError as exc:
@@ -319,11 +498,20 @@ def merge_action(merge, label):
             keep = next((o for o in chosen if str(o.pk) == request.POST["keep"]), None)
             if keep is not None:
                 try:
-                    merge(keep, [o for o in chosen if o.pk != keep.pk], editor=request.user)
+                    merge(
+                        keep,
+                        [o for o in chosen if o.pk != keep.pk],
+                        editor=request.user,
+                    )
                 except ValidationError as exc:
-                    modeladmin.message_user(request, " ".join(exc.messages), messages.ERROR)
+                    modeladmin.message_user(
+                        request, " ".join(exc.messages), messages.ERROR
+                    )
                 else:
-                    modeladmin.message_user(request, f"已合并到“{keep}”，其他写法已记为别名；可在“结构调整”中撤销。")
+                    modeladmin.message_user(
+                        request,
+                        f"已合并到“{keep}”，其他写法已记为别名；可在“结构调整”中撤销。",
+                    )
                 return None
         return render(
             request,
@@ -351,7 +539,11 @@ class AffiliationAdmin(admin.ModelAdmin):
     actions = [merge_action(structure.merge_affiliations, "单位")]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("authorships__article", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("authorships__article", distinct=True))
+        )
 
     @admin.display(description="文章数", ordering="n_articles")
     def article_count(self, obj):
@@ -376,7 +568,11 @@ class AuthorAdmin(admin.ModelAdmin):
     actions = [merge_action(structure.merge_authors, "作者")]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("authorships__article", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("authorships__article", distinct=True))
+        )
 
     @admin.display(description="文章数", ordering="n_articles")
     def article_count(self, obj):
@@ -391,4 +587,3 @@ class AuthorshipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "affiliation"]
     raw_id_fields = ["article"]
     list_select_related = ["article", "author", "affiliation"]
-

@@ -85,19 +85,35 @@ class ConditionalMixin:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("author", OpenApiTypes.INT, description="作者编号（署名或策划、整理）"),
+    OpenApiParameter(
+        "author", OpenApiTypes.INT, description="作者编号（署名或策划、整理）"
+    ),
     OpenApiParameter("affiliation", OpenApiTypes.INT, description="作者单位编号"),
-    OpenApiParameter("province", OpenApiTypes.STR, description="作者单位所在省份简称，如“山东”"),
+    OpenApiParameter(
+        "province", OpenApiTypes.STR, description="作者单位所在省份简称，如“山东”"
+    ),
     OpenApiParameter("column", OpenApiTypes.STR, description="栏目名称或网址名"),
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=Article.Kind.values, description="体裁"),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=Article.Status.values, description="校对状态"),
+    OpenApiParameter(
+        "kind", OpenApiTypes.STR, enum=Article.Kind.values, description="体裁"
+    ),
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, enum=Article.Status.values, description="校对状态"
+    ),
     OpenApiParameter("year_from", OpenApiTypes.INT, description="起始出版年份（含）"),
     OpenApiParameter("year_to", OpenApiTypes.INT, description="截止出版年份（含）"),
     OpenApiParameter("q", OpenApiTypes.STR, description="关键词（经全文检索）"),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(filtering.SORTS), description="排序，默认 -date"),
+    OpenApiParameter(
+        "sort",
+        OpenApiTypes.STR,
+        enum=list(filtering.SORTS),
+        description="排序，默认 -date",
+    ),
 ]
 INCLUDE_PARAMETER = OpenApiParameter(
-    "include", OpenApiTypes.STR, enum=["ocr"], description="include=ocr 时同时返回原始 OCR 文本"
+    "include",
+    OpenApiTypes.STR,
+    enum=["ocr"],
+    description="include=ocr 时同时返回原始 OCR 文本",
 )
 
 
@@ -105,7 +121,10 @@ INCLUDE_PARAMETER = OpenApiParameter(
     list=extend_schema(
         summary="文章列表（可组合筛选）",
         parameters=FILTER_PARAMETERS,
-        responses={200: s.ArticleSerializer(many=True), 400: OpenApiResponse(description="筛选参数无效")},
+        responses={
+            200: s.ArticleSerializer(many=True),
+            400: OpenApiResponse(description="筛选参数无效"),
+        },
     ),
     retrieve=extend_schema(
         summary="文章详情（校对后正文；include=ocr 时含原始 OCR）",
@@ -142,20 +161,26 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             include = self.request.query_params.get("include", "")
             kwargs["include_ocr"] = "ocr" in include.split(",")
-            return s.ArticleDetailSerializer(*args, context=self.get_serializer_context(), **kwargs)
+            return s.ArticleDetailSerializer(
+                *args, context=self.get_serializer_context(), **kwargs
+            )
         return super().get_serializer(*args, **kwargs)
 
     def last_modified(self):
         if self.action == "retrieve":
             article = getattr(self, "article", None)
             return article.updated_at if article else None
-        return filtering.filter_articles(self.params()).aggregate(m=Max("updated_at"))["m"]
+        return filtering.filter_articles(self.params()).aggregate(m=Max("updated_at"))[
+            "m"
+        ]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="作者列表（按拼音）",
-        parameters=[OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])],
+        parameters=[
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])
+        ],
     ),
     retrieve=extend_schema(summary="作者"),
 )
@@ -170,7 +195,9 @@ class AuthorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="作者单位列表",
-        parameters=[OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])],
+        parameters=[
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])
+        ],
     ),
     retrieve=extend_schema(
         summary="作者单位",
@@ -194,12 +221,19 @@ def province_rows():
         affiliations__authorships__article__in=Article.objects.public(),
     )
     return Province.objects.annotate(
-        article_count=Count("affiliations__authorships__article", filter=public, distinct=True),
-        author_count=Count("affiliations__authorships__author", filter=public, distinct=True),
+        article_count=Count(
+            "affiliations__authorships__article", filter=public, distinct=True
+        ),
+        author_count=Count(
+            "affiliations__authorships__author", filter=public, distinct=True
+        ),
     ).order_by("code")
 
 
-@extend_schema_view(list=extend_schema(summary="省级行政区及其文章数"), retrieve=extend_schema(summary="省级行政区"))
+@extend_schema_view(
+    list=extend_schema(summary="省级行政区及其文章数"),
+    retrieve=extend_schema(summary="省级行政区"),
+)
 class ProvinceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ProvinceSerializer
     lookup_field = "code"
@@ -209,7 +243,9 @@ class ProvinceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return province_rows()
 
 
-@extend_schema_view(list=extend_schema(summary="栏目及其文章数"), retrieve=extend_schema(summary="栏目"))
+@extend_schema_view(
+    list=extend_schema(summary="栏目及其文章数"), retrieve=extend_schema(summary="栏目")
+)
 class ColumnViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ColumnSerializer
     lookup_field = "slug"
@@ -217,11 +253,16 @@ class ColumnViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Column.objects.annotate(
-            article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
+            article_count=Count(
+                "articles", filter=Q(articles__in=Article.objects.public())
+            )
         ).order_by("order", "name")
 
 
-@extend_schema_view(list=extend_schema(summary="版面（有公开文章的）"), retrieve=extend_schema(summary="版面"))
+@extend_schema_view(
+    list=extend_schema(summary="版面（有公开文章的）"),
+    retrieve=extend_schema(summary="版面"),
+)
 class IssueViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.IssueSerializer
 
@@ -229,7 +270,11 @@ class IssueViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return (
             Issue.objects.public()
             .defer("raw_bytes", "raw_text")
-            .annotate(article_count=Count("articles", filter=Q(articles__in=Article.objects.public())))
+            .annotate(
+                article_count=Count(
+                    "articles", filter=Q(articles__in=Article.objects.public())
+                )
+            )
             .order_by(F("publication_date").desc(nulls_last=True), "-number", "-id")
         )
 

@@ -44,12 +44,16 @@ class AuthorBriefSerializer(serializers.Serializer):
 class AuthorSerializer(AuthorBriefSerializer):
     sort_key = serializers.CharField(help_text="按姓氏读音的拼音排序键")
     aliases = serializers.ListField(child=serializers.CharField())
-    article_count = serializers.IntegerField(help_text="以作者或策划、整理者署名的公开文章数")
+    article_count = serializers.IntegerField(
+        help_text="以作者或策划、整理者署名的公开文章数"
+    )
     articles = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_articles(self, author) -> str:
-        return absolute(self.context, f"{reverse('research:api-article-list')}?author={author.pk}")
+        return absolute(
+            self.context, f"{reverse('research:api-article-list')}?author={author.pk}"
+        )
 
 
 class AffiliationBriefSerializer(serializers.Serializer):
@@ -68,7 +72,9 @@ class AffiliationSerializer(AffiliationBriefSerializer):
 class IssueBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     publication_date = serializers.DateField(allow_null=True, help_text="未知时为 null")
-    number = serializers.IntegerField(allow_null=True, help_text="总期号，未知时为 null")
+    number = serializers.IntegerField(
+        allow_null=True, help_text="总期号，未知时为 null"
+    )
     page_label = serializers.CharField(help_text="版次，如“第7版”")
 
 
@@ -77,7 +83,9 @@ class IssueSerializer(IssueBriefSerializer):
 
 
 class AuthorshipSerializer(serializers.Serializer):
-    author = AuthorBriefSerializer(allow_null=True, help_text="版面只给出职务、没有署名时为 null")
+    author = AuthorBriefSerializer(
+        allow_null=True, help_text="版面只给出职务、没有署名时为 null"
+    )
     contribution = serializers.ChoiceField(choices=Authorship.Contribution.choices)
     role = serializers.CharField()
     order = serializers.IntegerField()
@@ -97,9 +105,13 @@ class ArticleSerializer(serializers.Serializer):
     issue = IssueBriefSerializer()
     authorships = AuthorshipSerializer(many=True, source="bylines")
     revision_count = serializers.IntegerField(help_text="修订次数（含导入）")
-    last_corrected_at = serializers.DateTimeField(allow_null=True, help_text="最后一次校对修改的时间；从未修改为 null")
+    last_corrected_at = serializers.DateTimeField(
+        allow_null=True, help_text="最后一次校对修改的时间；从未修改为 null"
+    )
     updated_at = serializers.DateTimeField()
-    citation = serializers.SerializerMethodField(help_text="GB/T 7714-2015 参考文献格式")
+    citation = serializers.SerializerMethodField(
+        help_text="GB/T 7714-2015 参考文献格式"
+    )
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, article) -> str:
@@ -107,7 +119,9 @@ class ArticleSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, article) -> str:
-        return absolute(self.context, reverse("research:api-article-detail", args=[article.pk]))
+        return absolute(
+            self.context, reverse("research:api-article-detail", args=[article.pk])
+        )
 
     def get_citation(self, article) -> str:
         return citations.gbt7714(article, index=None)

@@ -30,7 +30,9 @@ def years_by_column(params: FilterParams | Mapping | None = None) -> dict:
         counts.setdefault(name, {})[row["year"]] = row["n"]
     found = {year for per_year in counts.values() for year in per_year}
     years = list(range(min(found), max(found) + 1)) if found else []
-    order = {name: i for i, name in enumerate(Column.objects.values_list("name", flat=True))}
+    order = {
+        name: i for i, name in enumerate(Column.objects.values_list("name", flat=True))
+    }
     names = sorted(counts, key=lambda n: (n == NO_COLUMN, order.get(n, len(order)), n))
     series = [{"name": n, "data": [counts[n].get(y, 0) for y in years]} for n in names]
     return {
@@ -49,10 +51,15 @@ def by_province(params: FilterParams | Mapping | None = None) -> dict:
     articles = filter_articles(parse_params(params or {}))
     rows = (
         Authorship.objects.filter(
-            article__in=articles, contribution__in=PEOPLE, affiliation__province__isnull=False
+            article__in=articles,
+            contribution__in=PEOPLE,
+            affiliation__province__isnull=False,
         )
         .values("affiliation__province__short_name", "affiliation__province__code")
-        .annotate(articles=Count("article", distinct=True), authors=Count("author", distinct=True))
+        .annotate(
+            articles=Count("article", distinct=True),
+            authors=Count("author", distinct=True),
+        )
         .order_by("-articles", "-authors", "affiliation__province__code")
     )
     rows = list(rows)

@@ -10,7 +10,20 @@ from django.conf import settings
 
 from articles.models import Article, Authorship
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 PAGE_DIGITS = re.compile(r"([A-Za-z]?)0*(\d+)")
 PAGE_CHINESE = re.compile(r"第?([零〇一二两三四五六七八九十百]+)版")
 MAX_GBT_AUTHORS = 3
@@ -21,9 +34,9 @@ def bylines(article: Article) -> list[Authorship]:
     found = getattr(article, "bylines", None)
     if found is None:
         found = list(
-            article.authorships.select_related("author", "affiliation__province").order_by(
-                "contribution", "order"
-            )
+            article.authorships.select_related(
+                "author", "affiliation__province"
+            ).order_by("contribution", "order")
         )
     return found
 
@@ -44,7 +57,9 @@ def cited_names(article: Article) -> list[str]:
     An author the page names only by office (作者为山西省总工会党组书记) has no name to
     cite; the office is not an author and is not put in its place.
     """
-    return list(dict.fromkeys(b.author.name for b in responsible(article) if b.author_id))
+    return list(
+        dict.fromkeys(b.author.name for b in responsible(article) if b.author_id)
+    )
 
 
 def page_number(label: str) -> str:
@@ -111,7 +126,9 @@ class Citation:
 
 def citation(article: Article, url: str = "") -> Citation:
     people = responsible(article)
-    affiliations = list(dict.fromkeys(b.affiliation.name for b in people if b.affiliation_id))
+    affiliations = list(
+        dict.fromkeys(b.affiliation.name for b in people if b.affiliation_id)
+    )
     provinces = list(
         dict.fromkeys(
             b.affiliation.province.short_name

@@ -22,9 +22,13 @@ class CorrectionForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput)
     kicker = forms.CharField(label="引题", required=False, max_length=200)
     title = forms.CharField(label="标题", max_length=300)
-    lede = forms.CharField(label="观点提要", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lede = forms.CharField(
+        label="观点提要", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     body = forms.CharField(
-        label="正文", required=False, widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"})
+        label="正文",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
     )
     note = forms.CharField(
         label="修改说明",
@@ -32,7 +36,6 @@ class CorrectionForm(forms.Form):
         help_text="简要写明改了什么，如“改正人会→入会”。",
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 60}),
     )
-
 
     def clean(self):
         data = super().clean()
@@ -79,7 +82,9 @@ def correct(request, model_admin, pk):
                 article = exc.article
                 # The editor's own text stays in the form; only the base moves on, so
                 # saving again after merging is accepted.
-                form = CorrectionForm({**request.POST.dict(), "base_version": article.version})
+                form = CorrectionForm(
+                    {**request.POST.dict(), "base_version": article.version}
+                )
                 messages.error(request, str(exc))
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -88,7 +93,10 @@ def correct(request, model_admin, pk):
                 return HttpResponseRedirect(correction_url(article))
     else:
         form = CorrectionForm(
-            initial={"base_version": article.version, **{f: getattr(article, f) for f in Revision.TEXT_FIELDS}}
+            initial={
+                "base_version": article.version,
+                **{f: getattr(article, f) for f in Revision.TEXT_FIELDS},
+            }
         )
     suggestions = suggestions_for(article)
     context = {
@@ -123,7 +131,10 @@ def _conflict_diffs(conflict: EditConflict):
     if base is None:
         return []
     return [
-        (Revision._meta.get_field(f).verbose_name, diff_html(getattr(base, f), getattr(conflict.article, f)))
+        (
+            Revision._meta.get_field(f).verbose_name,
+            diff_html(getattr(base, f), getattr(conflict.article, f)),
+        )
         for f in Revision.TEXT_FIELDS
         if getattr(base, f) != getattr(conflict.article, f)
     ]
@@ -168,9 +179,14 @@ def suggestion(request, model_admin, pk):
 
     def accept():
         corrections.apply_suggestions(
-            article, suggestions=chosen, editor=request.user, base_version=_base_version(request)
+            article,
+            suggestions=chosen,
+            editor=request.user,
+            base_version=_base_version(request),
         )
-        messages.success(request, f"已采纳 {len(chosen)} 条建议，保存为第{article.version}版。")
+        messages.success(
+            request, f"已采纳 {len(chosen)} 条建议，保存为第{article.version}版。"
+        )
 
     return _apply(request, article, accept)
 
@@ -199,7 +215,10 @@ def resolve_flag(request, model_admin, pk, index):
 
     def resolve():
         corrections.resolve_flag(
-            article, index=index, editor=request.user, base_version=_base_version(request)
+            article,
+            index=index,
+            editor=request.user,
+            base_version=_base_version(request),
         )
         messages.success(request, "已将该提示标为已处理。")
 
@@ -223,7 +242,10 @@ def history(request, model_admin, pk):
     diffs = []
     if a and b:
         diffs = [
-            (Revision._meta.get_field(f).verbose_name, diff_html(getattr(a, f), getattr(b, f)))
+            (
+                Revision._meta.get_field(f).verbose_name,
+                diff_html(getattr(a, f), getattr(b, f)),
+            )
             for f in Revision.TEXT_FIELDS
             if getattr(a, f) != getattr(b, f)
         ]
@@ -254,7 +276,9 @@ def revert(request, model_admin, pk, number):
             base_version=_base_version(request),
             note=request.POST.get("note", ""),
         )
-        messages.success(request, f"已回退到第{number}版的文字，记为第{article.version}版。")
+        messages.success(
+            request, f"已回退到第{number}版的文字，记为第{article.version}版。"
+        )
 
     return _apply(request, article, restore)
 
@@ -265,15 +289,22 @@ def next_in_queue(request, model_admin):
     user = request.user
     article = None
     if user.has_perm(corrections.VERIFY_PERMISSION):
-        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW).order_by("updated_at")
+        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW).order_by(
+            "updated_at"
+        )
         # Nobody verifies their own correction, so skip what this editor changed last.
-        article = next((a for a in waiting[:200] if corrections.can_verify(user, a)), None)
+        article = next(
+            (a for a in waiting[:200] if corrections.can_verify(user, a)), None
+        )
     if article is None:
         raw = Article.objects.filter(status=Article.Status.RAW).order_by(
             "-issue__imported_at", "issue", "position"
         )
         # Articles the importer flagged come first: they need an editor most.
-        article = raw.exclude(Q(review_flags=[]) | Q(review_flags__isnull=True)).first() or raw.first()
+        article = (
+            raw.exclude(Q(review_flags=[]) | Q(review_flags__isnull=True)).first()
+            or raw.first()
+        )
     if article is None:
         messages.info(request, "没有待处理的文章了。")
         return redirect("admin:articles_article_changelist")

@@ -26,7 +26,11 @@ class EditConflict(Exception):
     newer: list[Revision]
 
     def __str__(self):
-        who = "、".join(sorted({r.editor.get_username() if r.editor else "系统" for r in self.newer}))
+        who = "、".join(
+            sorted(
+                {r.editor.get_username() if r.editor else "系统" for r in self.newer}
+            )
+        )
         return (
             f"保存未成功：在您打开本文（第{self.base_version}版）之后，{who or '其他人'}"
             f"已保存了第{self.article.version}版。您的修改仍在表单中，请对照对方的改动合并后再保存。"
@@ -35,7 +39,9 @@ class EditConflict(Exception):
 
 def record_import(article: Article) -> Revision:
     """Revision 1: the text as the importer left it."""
-    return _snapshot(article, kind=Revision.Kind.IMPORT, editor=None, note="导入", changed=[])
+    return _snapshot(
+        article, kind=Revision.Kind.IMPORT, editor=None, note="导入", changed=[]
+    )
 
 
 def save_correction(
@@ -73,7 +79,11 @@ def save_correction(
                     .order_by("number")
                 ),
             )
-        changed = [f for f in Revision.TEXT_FIELDS if f in changes and changes[f] != getattr(fresh, f)]
+        changed = [
+            f
+            for f in Revision.TEXT_FIELDS
+            if f in changes and changes[f] != getattr(fresh, f)
+        ]
         for name in changed:
             setattr(fresh, name, changes[name])
         if fresh.status == Article.Status.RAW and changed:
@@ -95,7 +105,9 @@ def save_correction(
     return revision
 
 
-def revert(article: Article, *, to: Revision, editor, base_version: int, note: str = "") -> Revision:
+def revert(
+    article: Article, *, to: Revision, editor, base_version: int, note: str = ""
+) -> Revision:
     """Restore an earlier revision's text as a new revision on top of the history."""
     if to.article_id != article.pk:
         raise ValidationError("该修订不属于这篇文章。")
@@ -111,7 +123,12 @@ def revert(article: Article, *, to: Revision, editor, base_version: int, note: s
 
 
 def apply_suggestions(
-    article: Article, *, suggestions: list[dict], editor, base_version: int, note: str = ""
+    article: Article,
+    *,
+    suggestions: list[dict],
+    editor,
+    base_version: int,
+    note: str = "",
 ) -> Revision:
     """Apply accepted suggestions (offsets into the body) from the end, so offsets stay valid."""
     body = article.body
@@ -152,7 +169,9 @@ def last_text_editor_id(article: Article) -> int | None:
     return revision
 
 
-def set_status(article: Article, *, status: str, editor, base_version: int, note: str = "") -> Revision:
+def set_status(
+    article: Article, *, status: str, editor, base_version: int, note: str = ""
+) -> Revision:
     """Move along raw → in review → verified; nobody verifies their own correction."""
     if status not in Article.Status.values:
         raise ValidationError("未知的校对状态。")
@@ -170,7 +189,9 @@ def set_status(article: Article, *, status: str, editor, base_version: int, note
             raise EditConflict(
                 article=fresh,
                 base_version=base_version,
-                newer=list(fresh.revisions.filter(number__gt=base_version).order_by("number")),
+                newer=list(
+                    fresh.revisions.filter(number__gt=base_version).order_by("number")
+                ),
             )
         fresh.save(update_fields=["updated_at"])  # one save, so search hears of it
         revision = _snapshot(
@@ -184,7 +205,9 @@ def set_status(article: Article, *, status: str, editor, base_version: int, note
     return revision
 
 
-def resolve_flag(article: Article, *, index: int, editor, base_version: int) -> Revision:
+def resolve_flag(
+    article: Article, *, index: int, editor, base_version: int
+) -> Revision:
     """Clear one of the importer's review flags once an editor has dealt with it."""
     flags = list(article.review_flags)
     if not 0 <= index < len(flags):
@@ -208,7 +231,9 @@ def resolve_flag(article: Article, *, index: int, editor, base_version: int) -> 
     return revision
 
 
-def accept_report(report: ReaderReport, *, editor, base_version: int, replacement: str | None = None) -> Revision:
+def accept_report(
+    report: ReaderReport, *, editor, base_version: int, replacement: str | None = None
+) -> Revision:
     """Put a reader's correction into the text (first occurrence of the selected text)."""
     article = report.article
     new = report.suggestion if replacement is None else replacement
@@ -228,7 +253,9 @@ def accept_report(report: ReaderReport, *, editor, base_version: int, replacemen
         kind=Revision.Kind.REPORT,
     )
     ReaderReport.objects.filter(pk=report.pk).update(
-        status=ReaderReport.Status.ACCEPTED, handled_by=editor, handled_at=timezone.now()
+        status=ReaderReport.Status.ACCEPTED,
+        handled_by=editor,
+        handled_at=timezone.now(),
     )
     return revision
 
@@ -244,7 +271,9 @@ def dismiss_report(report: ReaderReport, *, editor, reason: str) -> None:
     )
 
 
-def _snapshot(article, *, kind, editor, note, changed, reverted_to=None, batch=None) -> Revision:
+def _snapshot(
+    article, *, kind, editor, note, changed, reverted_to=None, batch=None
+) -> Revision:
     return Revision.objects.create(
         batch=batch,
         article=article,

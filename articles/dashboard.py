@@ -46,7 +46,10 @@ def by_year() -> list[dict]:
         )
         .order_by("-year")
     )
-    return [{**row, "label": f"{row['year']}年" if row["year"] else "日期待定"} for row in rows]
+    return [
+        {**row, "label": f"{row['year']}年" if row["year"] else "日期待定"}
+        for row in rows
+    ]
 
 
 def week_by_editor(now=None) -> list[dict]:
@@ -58,7 +61,9 @@ def week_by_editor(now=None) -> list[dict]:
         .annotate(
             revisions=Count("pk"),
             articles=Count("article", distinct=True),
-            verified=Count("pk", filter=Q(kind=Revision.Kind.STATUS, status=STATUSES.VERIFIED)),
+            verified=Count(
+                "pk", filter=Q(kind=Revision.Kind.STATUS, status=STATUSES.VERIFIED)
+            ),
         )
         .order_by("-revisions")
     )

@@ -13,7 +13,9 @@ def char_opcodes(old: str, new: str) -> list[tuple[str, str, str]]:
     produce whole-paragraph replacements on long texts.
     """
     matcher = SequenceMatcher(None, old, new, autojunk=False)
-    return [(op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+    return [
+        (op, old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
 
 
 def diff_html(old: str, new: str) -> SafeString:
@@ -27,7 +29,9 @@ def diff_html(old: str, new: str) -> SafeString:
             parts.append(('<del class="diff-del">{}</del>', a))
         if b:
             parts.append(('<ins class="diff-ins">{}</ins>', b))
-    return format_html_join("", "{}", ((_lines(template, text),) for template, text in parts))
+    return format_html_join(
+        "", "{}", ((_lines(template, text),) for template, text in parts)
+    )
 
 
 def _lines(template: str, text: str) -> SafeString:
@@ -38,4 +42,6 @@ def _lines(template: str, text: str) -> SafeString:
 
 
 def changed_characters(old: str, new: str) -> int:
-    return sum(max(len(a), len(b)) for op, a, b in char_opcodes(old, new) if op != "equal")
+    return sum(
+        max(len(a), len(b)) for op, a, b in char_opcodes(old, new) if op != "equal"
+    )

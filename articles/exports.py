@@ -129,7 +129,9 @@ def ris_record(c: Citation) -> str:
     if c.lede:
         lines.append(("AB", c.lede))
     lines += [("LA", "zh"), ("UR", c.url), ("ID", str(c.pk))]
-    body = "".join(f"{tag}  - {one_line(value)}\r\n" for tag, value in lines if one_line(value))
+    body = "".join(
+        f"{tag}  - {one_line(value)}\r\n" for tag, value in lines if one_line(value)
+    )
     return body + "ER  - \r\n\r\n"
 
 
@@ -217,7 +219,9 @@ def endnote_record(c: Citation) -> str:
     if c.lede:
         lines.append(("%X", c.lede))
     lines += [("%G", "Chinese"), ("%U", c.url), ("%~", settings.SITE_TITLE)]
-    body = "".join(f"{tag} {one_line(value)}\n" for tag, value in lines if one_line(value))
+    body = "".join(
+        f"{tag} {one_line(value)}\n" for tag, value in lines if one_line(value)
+    )
     return body + "\n"
 
 
@@ -245,7 +249,9 @@ def noteexpress_record(c: Citation) -> str:
         ("URL", c.url),
         ("Database Provider", settings.SITE_TITLE),
     ]
-    body = "".join(f"{{{tag}}}: {one_line(value)}\n" for tag, value in lines if one_line(value))
+    body = "".join(
+        f"{{{tag}}}: {one_line(value)}\n" for tag, value in lines if one_line(value)
+    )
     return body + "\n"
 
 
@@ -261,17 +267,27 @@ def render_gbt7714(citations: Iterable[Citation]) -> Iterator[str]:
 
 FORMATS = {
     "csv": Format("CSV（Excel）", "text/csv; charset=utf-8", "csv", render_csv),
-    "ris": Format("RIS", "application/x-research-info-systems; charset=utf-8", "ris", render_ris),
-    "bib": Format("BibTeX", "application/x-bibtex; charset=utf-8", "bib", render_bibtex),
-    "enw": Format("EndNote", "application/x-endnote-refer; charset=utf-8", "enw", render_endnote),
-    "noteexpress": Format("NoteExpress", "text/plain; charset=utf-8", "txt", render_noteexpress),
+    "ris": Format(
+        "RIS", "application/x-research-info-systems; charset=utf-8", "ris", render_ris
+    ),
+    "bib": Format(
+        "BibTeX", "application/x-bibtex; charset=utf-8", "bib", render_bibtex
+    ),
+    "enw": Format(
+        "EndNote", "application/x-endnote-refer; charset=utf-8", "enw", render_endnote
+    ),
+    "noteexpress": Format(
+        "NoteExpress", "text/plain; charset=utf-8", "txt", render_noteexpress
+    ),
     "txt": Format("GB/T 7714", "text/plain; charset=utf-8", "txt", render_gbt7714),
 }
 # The list page offers these; "txt" (numbered GB/T references) is offered too.
 LIST_FORMATS = ("csv", "ris", "bib", "enw", "noteexpress", "txt")
 
 
-def export(articles: Iterable[Article], fmt: str, absolute: Callable[[str], str] = str) -> Iterator[str]:
+def export(
+    articles: Iterable[Article], fmt: str, absolute: Callable[[str], str] = str
+) -> Iterator[str]:
     """The articles in format `fmt`, as text chunks to stream; `absolute` makes URLs absolute."""
     citations = (citation(a, absolute(a.get_absolute_url())) for a in articles)
     return FORMATS[fmt].render(citations)
@@ -292,13 +308,18 @@ def revision_annotations() -> dict:
     return {
         "revision_count": Coalesce(
             Subquery(
-                revisions.order_by().values("article").annotate(n=Count("pk")).values("n"),
+                revisions.order_by()
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n"),
                 output_field=IntegerField(),
             ),
             Value(0),
         ),
         "last_corrected_at": Subquery(
-            revisions.exclude(kind=Revision.Kind.IMPORT).order_by("-created_at").values("created_at")[:1]
+            revisions.exclude(kind=Revision.Kind.IMPORT)
+            .order_by("-created_at")
+            .values("created_at")[:1]
         ),
     }
 
@@ -313,9 +334,9 @@ def corpus_queryset():
         .prefetch_related(
             Prefetch(
                 "authorships",
-                queryset=Authorship.objects.select_related("author", "affiliation__province").order_by(
-                    "contribution", "order"
-                ),
+                queryset=Authorship.objects.select_related(
+                    "author", "affiliation__province"
+                ).order_by("contribution", "order"),
                 to_attr="bylines",
             )
         )
@@ -365,7 +386,11 @@ def corpus_record(article: Article, base_url: str = "") -> dict:
 
 def corpus_text(record: dict) -> str:
     """The plain-text file of one article: a short header, a blank line, then the text."""
-    people = [a["name"] for a in record["authorships"] if a["name"] and a["contribution"] != "quoted"]
+    people = [
+        a["name"]
+        for a in record["authorships"]
+        if a["name"] and a["contribution"] != "quoted"
+    ]
     header = [
         f"标题：{record['title']}",
         f"引题：{record['kicker']}" if record["kicker"] else "",
@@ -399,7 +424,9 @@ class CorpusResult:
     zip_path: Path | None = None
 
 
-def write_corpus(directory: Path, *, base_url: str = "", progress: Callable | None = None) -> CorpusResult:
+def write_corpus(
+    directory: Path, *, base_url: str = "", progress: Callable | None = None
+) -> CorpusResult:
     """Writes articles.jsonl, text/<id>.txt per article, README.txt and MANIFEST.sha256.
 
     The manifest lists every other file with its SHA-256 in `sha256sum` format, so
@@ -417,7 +444,9 @@ def write_corpus(directory: Path, *, base_url: str = "", progress: Callable | No
             record = corpus_record(article, base_url)
             jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
             name = f"{TEXT_DIR}/{article.pk:07d}.txt"
-            (directory / name).write_text(corpus_text(record), encoding="utf-8", newline="\n")
+            (directory / name).write_text(
+                corpus_text(record), encoding="utf-8", newline="\n"
+            )
             written.append(name)
             count += 1
             if tick:
@@ -446,7 +475,9 @@ def verify_manifest(directory: Path) -> list[str]:
         return [f"缺少校验清单 {MANIFEST}"]
     problems = []
     listed: set[str] = set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(
+        manifest.read_text(encoding="utf-8").splitlines(), start=1
+    ):
         match = MANIFEST_LINE.match(line)
         if not match:
             problems.append(f"清单第 {number} 行格式不对")
@@ -470,7 +501,9 @@ def verify_manifest(directory: Path) -> list[str]:
 EXPORT_NAME = re.compile(r"^corpus-\d{8}T\d{6}Z\.zip$")
 
 
-def zip_corpus(directory: Path, target_dir: Path, *, stamp: datetime | None = None) -> Path:
+def zip_corpus(
+    directory: Path, target_dir: Path, *, stamp: datetime | None = None
+) -> Path:
     """Zips an export into target_dir as corpus-<UTC time>.zip; written aside, then renamed,
     so a download never sees a half-written file."""
     stamp = stamp or timezone.now()
@@ -484,7 +517,9 @@ def zip_corpus(directory: Path, target_dir: Path, *, stamp: datetime | None = No
                 archive.write(path, path.relative_to(directory).as_posix())
     final = target_dir / name
     os.replace(partial, final)
-    (target_dir / f"{name}.sha256").write_text(f"{sha256_file(final)}  {name}\n", encoding="utf-8")
+    (target_dir / f"{name}.sha256").write_text(
+        f"{sha256_file(final)}  {name}\n", encoding="utf-8"
+    )
     return final
 
 
@@ -493,7 +528,9 @@ def published_exports(target_dir: Path | None = None) -> list[Path]:
     target_dir = Path(target_dir or settings.CORPUS_EXPORT_DIR)
     if not target_dir.is_dir():
         return []
-    found = [p for p in target_dir.iterdir() if p.is_file() and EXPORT_NAME.match(p.name)]
+    found = [
+        p for p in target_dir.iterdir() if p.is_file() and EXPORT_NAME.match(p.name)
+    ]
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
@@ -507,8 +544,12 @@ def download_listing() -> list[dict]:
             {
                 "name": path.name,
                 "size": stat.st_size,
-                "modified": datetime.fromtimestamp(stat.st_mtime, tz=timezone.get_current_timezone()),
-                "sha256": checksum.read_text(encoding="utf-8").split()[0] if checksum.is_file() else "",
+                "modified": datetime.fromtimestamp(
+                    stat.st_mtime, tz=timezone.get_current_timezone()
+                ),
+                "sha256": checksum.read_text(encoding="utf-8").split()[0]
+                if checksum.is_file()
+                else "",
             }
         )
     return files
@@ -523,7 +564,9 @@ def prune_exports(target_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
-def publish_corpus(*, base_url: str = "", progress: Callable | None = None, keep: int | None = None) -> CorpusResult:
+def publish_corpus(
+    *, base_url: str = "", progress: Callable | None = None, keep: int | None = None
+) -> CorpusResult:
     """Writes an export in a scratch directory beside the downloads, zips it there, removes
     the scratch copy and keeps the newest `keep` zips."""
     target_dir = Path(settings.CORPUS_EXPORT_DIR)

@@ -20,7 +20,9 @@ def feed_items(column: Column | None = None):
     if column is not None:
         articles = articles.filter(column=column)
     return list(
-        filtering.with_listing_data(articles).order_by(*filtering.NEWEST_FIRST)[: settings.FEED_ITEMS]
+        filtering.with_listing_data(articles).order_by(*filtering.NEWEST_FIRST)[
+            : settings.FEED_ITEMS
+        ]
     )
 
 
@@ -36,7 +38,9 @@ class ArticlesRss(Feed):
     feed_type = Rss201rev2Feed
 
     def title(self, column=None):
-        return xml_text(f"{settings.SITE_TITLE}：{column.name if column else '最新文章'}")
+        return xml_text(
+            f"{settings.SITE_TITLE}：{column.name if column else '最新文章'}"
+        )
 
     def link(self, column=None):
         url = reverse("research:article_list")
@@ -70,7 +74,9 @@ class ArticlesRss(Feed):
         day = item.issue.publication_date
         if day is None:
             return item.created_at
-        return timezone.make_aware(datetime.combine(day, time()), timezone.get_default_timezone())
+        return timezone.make_aware(
+            datetime.combine(day, time()), timezone.get_default_timezone()
+        )
 
     def item_updateddate(self, item):
         return item.updated_at

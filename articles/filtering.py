@@ -42,7 +42,17 @@ SORTS = {
     "author": "作者（拼音）",
 }
 DEFAULT_SORT = "-date"
-FILTERS = ("author", "affiliation", "province", "column", "kind", "status", "year_from", "year_to", "q")
+FILTERS = (
+    "author",
+    "affiliation",
+    "province",
+    "column",
+    "kind",
+    "status",
+    "year_from",
+    "year_to",
+    "q",
+)
 PARAMS = (*FILTERS, "sort")
 YEAR_RANGE = (1900, 2200)
 MAX_TEXT = 200
@@ -193,7 +203,9 @@ def _people(*conditions: Q, **lookups) -> Exists:
     )
 
 
-def filter_articles(params: FilterParams | Mapping, *, skip: Collection[str] = ()) -> QuerySet[Article]:
+def filter_articles(
+    params: FilterParams | Mapping, *, skip: Collection[str] = ()
+) -> QuerySet[Article]:
     """Public articles matching every filter in `params` except those named in `skip`.
 
     Each filter is a property of the article: author=甲&province=广东 finds articles
@@ -234,9 +246,9 @@ def bylines_prefetch() -> Prefetch:
     """Every authorship of the listed articles, with person, affiliation and province: one query."""
     return Prefetch(
         "authorships",
-        queryset=Authorship.objects.select_related("author", "affiliation__province").order_by(
-            "contribution", "order"
-        ),
+        queryset=Authorship.objects.select_related(
+            "author", "affiliation__province"
+        ).order_by("contribution", "order"),
         to_attr="bylines",
     )
 
@@ -250,9 +262,19 @@ def with_listing_data(articles: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-NEWEST_FIRST = (F("issue__publication_date").desc(nulls_last=True), "-issue_id", "position", "id")
+NEWEST_FIRST = (
+    F("issue__publication_date").desc(nulls_last=True),
+    "-issue_id",
+    "position",
+    "id",
+)
 # Undated pages go last either way: their date is unknown, neither old nor new.
-OLDEST_FIRST = (F("issue__publication_date").asc(nulls_last=True), "issue_id", "position", "id")
+OLDEST_FIRST = (
+    F("issue__publication_date").asc(nulls_last=True),
+    "issue_id",
+    "position",
+    "id",
+)
 
 
 def first_person_key() -> Subquery:
@@ -285,7 +307,10 @@ class TitleOrdered(Sequence):
     @cached_property
     def ids(self) -> list[int]:
         rows = self.articles.order_by().values_list("pk", "title")
-        return [pk for pk, title in sorted(rows, key=lambda r: (pinyin_key(r[1]), r[1], r[0]))]
+        return [
+            pk
+            for pk, title in sorted(rows, key=lambda r: (pinyin_key(r[1]), r[1], r[0]))
+        ]
 
     def count(self) -> int:  # Paginator calls count() when an object list has one
         return len(self.ids)
@@ -296,7 +321,9 @@ class TitleOrdered(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             wanted = self.ids[index]
-            by_pk = {a.pk: a for a in with_listing_data(self.articles.filter(pk__in=wanted))}
+            by_pk = {
+                a.pk: a for a in with_listing_data(self.articles.filter(pk__in=wanted))
+            }
             return [by_pk[pk] for pk in wanted if pk in by_pk]
         return with_listing_data(self.articles.filter(pk=self.ids[index])).get()
 
@@ -348,7 +375,9 @@ def _chosen_first(field_name: str, selected) -> list:
     return [Case(When(**{field_name: selected}, then=Value(0)), default=Value(1)).asc()]
 
 
-def _people_facet(articles, key: str, label: str, sort_key: str, selected, limit=FACET_LIMIT):
+def _people_facet(
+    articles, key: str, label: str, sort_key: str, selected, limit=FACET_LIMIT
+):
     rows = (
         Authorship.objects.filter(
             article__in=articles, contribution__in=PEOPLE, **{f"{key}__isnull": False}
@@ -370,7 +399,11 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
     kinds, statuses = dict(Article.Kind.choices), dict(Article.Status.choices)
     facets: dict[str, list[FacetValue]] = {}
     facets["author"] = _people_facet(
-        filter_articles(p, skip={"author"}), "author_id", "author__name", "author__sort_key", p.author
+        filter_articles(p, skip={"author"}),
+        "author_id",
+        "author__name",
+        "author__sort_key",
+        p.author,
     )
     facets["affiliation"] = _people_facet(
         filter_articles(p, skip={"affiliation"}),
@@ -402,12 +435,20 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
         .order_by("column__order", "column__name")
     )
     facets["column"] = [
-        FacetValue(r["column__slug"], r["column__name"], r["n"], p.column in (r["column__slug"], r["column__name"]))
+        FacetValue(
+            r["column__slug"],
+            r["column__name"],
+            r["n"],
+            p.column in (r["column__slug"], r["column__name"]),
+        )
         for r in columns
     ]
     for name, labels in (("kind", kinds), ("status", statuses)):
         rows = (
-            filter_articles(p, skip={name}).values(name).annotate(n=Count("pk")).order_by(name)
+            filter_articles(p, skip={name})
+            .values(name)
+            .annotate(n=Count("pk"))
+            .order_by(name)
         )
         counts = {r[name]: r["n"] for r in rows}
         facets[name] = [
@@ -424,7 +465,12 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
         .order_by("year")
     )
     facets["year"] = [
-        FacetValue(str(r["year"]), f"{r['year']}年", r["n"], r["year"] in (p.year_from, p.year_to))
+        FacetValue(
+            str(r["year"]),
+            f"{r['year']}年",
+            r["n"],
+            r["year"] in (p.year_from, p.year_to),
+        )
         for r in years
     ]
     keep_chosen(p, facets)
@@ -437,7 +483,9 @@ def keep_chosen(p: FilterParams, facets: dict[str, list[FacetValue]]) -> None:
         value = getattr(p, param)
         if value in (None, "") or any(v.selected for v in facets[param]):
             continue
-        facets[param].insert(0, FacetValue(str(value), _label_for(param, value), 0, True))
+        facets[param].insert(
+            0, FacetValue(str(value), _label_for(param, value), 0, True)
+        )
     for param in ("year_from", "year_to"):
         year = getattr(p, param)
         if year and str(year) not in {v.value for v in facets["year"]}:
@@ -466,7 +514,9 @@ FILTER_LABELS = {
 }
 
 
-def active_filters(params: FilterParams, facets: dict[str, list[FacetValue]]) -> list[ActiveFilter]:
+def active_filters(
+    params: FilterParams, facets: dict[str, list[FacetValue]]
+) -> list[ActiveFilter]:
     """The filters in force, named for people (作者：李长安), each with a link removing it."""
     names = {
         param: {v.value: v.label for v in facets.get(param, []) if v.selected}
@@ -479,7 +529,9 @@ def active_filters(params: FilterParams, facets: dict[str, list[FacetValue]]) ->
         if label is None:
             label = _label_for(param, value)
         found.append(
-            ActiveFilter(param, FILTER_LABELS[param], label, params.querystring(**{param: None}))
+            ActiveFilter(
+                param, FILTER_LABELS[param], label, params.querystring(**{param: None})
+            )
         )
     return found
 
@@ -487,17 +539,19 @@ def active_filters(params: FilterParams, facets: dict[str, list[FacetValue]]) ->
 def _label_for(param: str, value) -> str:
     """A chosen value that no longer counts anything still shows by name (one query at most)."""
     if param == "author":
-        return Author.objects.filter(pk=value).values_list("name", flat=True).first() or f"#{value}"
+        return (
+            Author.objects.filter(pk=value).values_list("name", flat=True).first()
+            or f"#{value}"
+        )
     if param == "affiliation":
         return (
             Affiliation.objects.filter(pk=value).values_list("name", flat=True).first()
             or f"#{value}"
         )
     if param == "column":
-        return (
-            Column.objects.filter(Q(slug=value) | Q(name=value)).values_list("name", flat=True).first()
-            or str(value)
-        )
+        return Column.objects.filter(Q(slug=value) | Q(name=value)).values_list(
+            "name", flat=True
+        ).first() or str(value)
     if param == "kind":
         return dict(Article.Kind.choices).get(value, value)
     if param == "status":

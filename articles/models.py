@@ -106,7 +106,10 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         self.sort_key = name_sort_key(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+        if (
+            kwargs.get("update_fields") is not None
+            and "name" in kwargs["update_fields"]
+        ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
         super().save(*args, **kwargs)
 
@@ -147,21 +150,31 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
-    kind = models.CharField("体裁", max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    kind = models.CharField(
+        "体裁", max_length=10, choices=Kind.choices, default=Kind.ARTICLE
+    )
     position = models.PositiveSmallIntegerField(
         "版面顺序", default=0, help_text="文章在版面上的先后次序，从 1 开始。"
     )
     kicker = models.CharField("引题", max_length=200, blank=True)
     title = models.CharField("标题", max_length=300)
-    lede = models.TextField("观点提要", blank=True, help_text="版面上标有“观点”的提要框。")
-    body = models.TextField("正文", blank=True, help_text="校对后的正文，段落之间空一行。")
+    lede = models.TextField(
+        "观点提要", blank=True, help_text="版面上标有“观点”的提要框。"
+    )
+    body = models.TextField(
+        "正文", blank=True, help_text="校对后的正文，段落之间空一行。"
+    )
     original_ocr = models.TextField(
         "原始 OCR",
         editable=False,
         help_text="导入时本文对应的原始 OCR 文本，逐字保存，永不修改。",
     )
     status = models.CharField(
-        "校对状态", max_length=10, choices=Status.choices, default=Status.RAW, db_index=True
+        "校对状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.RAW,
+        db_index=True,
     )
     review_flags = models.JSONField(
         "待核提示",
@@ -177,10 +190,15 @@ class Article(models.Model):
         help_text="编辑驳回过的更正建议（原文→建议@上下文），不再重复提示。",
     )
     version = models.PositiveIntegerField(
-        "版本号", default=1, editable=False, help_text="每次保存加一，用于防止覆盖他人修改。"
+        "版本号",
+        default=1,
+        editable=False,
+        help_text="每次保存加一，用于防止覆盖他人修改。",
     )
     published = models.BooleanField(
-        "公开", default=True, help_text="取消勾选后，读者页面、检索和接口都不再显示本文。"
+        "公开",
+        default=True,
+        help_text="取消勾选后，读者页面、检索和接口都不再显示本文。",
     )
     derived_from = models.ManyToManyField(
         "self",
@@ -234,7 +252,10 @@ class Authorship(models.Model):
         QUOTED = "quoted", "引述专家"
 
     article = models.ForeignKey(
-        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="authorships"
+        Article,
+        verbose_name="文章",
+        on_delete=models.CASCADE,
+        related_name="authorships",
     )
     author = models.ForeignKey(
         Author,
@@ -254,7 +275,10 @@ class Authorship(models.Model):
         related_name="authorships",
     )
     role = models.CharField(
-        "职务或角色", max_length=200, blank=True, help_text="如“党组书记、常务副主席”“本报记者”“策划/制图”。"
+        "职务或角色",
+        max_length=200,
+        blank=True,
+        help_text="如“党组书记、常务副主席”“本报记者”“策划/制图”。",
     )
     contribution = models.CharField(
         "署名类型",
@@ -274,7 +298,9 @@ class Authorship(models.Model):
                 name="authorship_order_unique",
             ),
             models.CheckConstraint(
-                condition=~models.Q(author__isnull=True, affiliation__isnull=True, role=""),
+                condition=~models.Q(
+                    author__isnull=True, affiliation__isnull=True, role=""
+                ),
                 name="authorship_says_something",
             ),
         ]
@@ -293,22 +319,37 @@ class ReaderReport(models.Model):
         DISMISSED = "dismissed", "已驳回"
 
     article = models.ForeignKey(
-        Article, verbose_name="文章", on_delete=models.CASCADE, related_name="reader_reports"
+        Article,
+        verbose_name="文章",
+        on_delete=models.CASCADE,
+        related_name="reader_reports",
     )
     selected_text = models.CharField("读者选中的文字", max_length=500)
     suggestion = models.CharField("建议改为", max_length=500, blank=True)
     comment = models.TextField("说明", max_length=2000, blank=True)
     status = models.CharField(
-        "处理状态", max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+        "处理状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
     )
     dismiss_reason = models.CharField("驳回理由", max_length=500, blank=True)
     handled_by = models.ForeignKey(
-        "auth.User", verbose_name="处理人", on_delete=models.SET_NULL, null=True, blank=True
+        "auth.User",
+        verbose_name="处理人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     handled_at = models.DateTimeField("处理时间", null=True, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     client_hash = models.CharField(
-        "来源摘要", max_length=64, blank=True, editable=False, help_text="读者 IP 的加盐摘要，仅用于限流。"
+        "来源摘要",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="读者 IP 的加盐摘要，仅用于限流。",
     )
 
     class Meta:
@@ -343,7 +384,9 @@ class Revision(models.Model):
         Article, verbose_name="文章", on_delete=models.CASCADE, related_name="revisions"
     )
     number = models.PositiveIntegerField("版本号", help_text="保存后文章的版本号。")
-    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.EDIT)
+    kind = models.CharField(
+        "类型", max_length=12, choices=Kind.choices, default=Kind.EDIT
+    )
     editor = models.ForeignKey(
         "auth.User",
         verbose_name="编辑",
@@ -382,7 +425,9 @@ class Revision(models.Model):
         verbose_name_plural = "修订"
         ordering = ["article", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique"),
+            models.UniqueConstraint(
+                fields=["article", "number"], name="revision_number_unique"
+            ),
         ]
 
     def __str__(self):
@@ -401,7 +446,10 @@ class ReplaceBatch(models.Model):
     scope = models.JSONField("范围", default=dict, blank=True)
     note = models.CharField("说明", max_length=500)
     editor = models.ForeignKey(
-        "auth.User", verbose_name="编辑", on_delete=models.PROTECT, related_name="replace_batches"
+        "auth.User",
+        verbose_name="编辑",
+        on_delete=models.PROTECT,
+        related_name="replace_batches",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
     match_count = models.PositiveIntegerField("替换处数", default=0)
@@ -441,7 +489,10 @@ class StructureChange(models.Model):
 
     operation = models.CharField("操作", max_length=20, choices=Operation.choices)
     editor = models.ForeignKey(
-        "auth.User", verbose_name="编辑", on_delete=models.PROTECT, related_name="structure_changes"
+        "auth.User",
+        verbose_name="编辑",
+        on_delete=models.PROTECT,
+        related_name="structure_changes",
     )
     note = models.CharField("说明", max_length=500, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)

@@ -34,7 +34,9 @@ for prefix, uri in (
 ):
     ET.register_namespace(prefix, uri)
 
-METADATA_FORMATS = {"oai_dc": (f"{NS_OAI_DC}", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")}
+METADATA_FORMATS = {
+    "oai_dc": (f"{NS_OAI_DC}", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+}
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 TOKEN_SALT = "articles.oai.resumption"  # noqa: S105 (a signing salt, not a secret)
 # verb: (required arguments, optional arguments); resumptionToken is always exclusive.
@@ -91,10 +93,15 @@ def parse_bound(value: str, name: str) -> Bound:
         if DAY.match(value):
             return Bound(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC), True)
         if SECOND.match(value):
-            return Bound(datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), False)
+            return Bound(
+                datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+                False,
+            )
     except ValueError:
         pass
-    raise OAIError("badArgument", f"参数 {name} 的日期格式无效：应为 YYYY-MM-DD 或 {GRANULARITY}。")
+    raise OAIError(
+        "badArgument", f"参数 {name} 的日期格式无效：应为 YYYY-MM-DD 或 {GRANULARITY}。"
+    )
 
 
 @dataclass
@@ -143,7 +150,9 @@ def validate(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
     """The verb and its single-valued arguments, or the protocol error the request deserves."""
     verbs = args.get("verb", [])
     if len(verbs) != 1 or verbs[0] not in VERBS:
-        raise OAIError("badVerb", "缺少 verb 参数、verb 重复或不是合法的 OAI-PMH 动词。")
+        raise OAIError(
+            "badVerb", "缺少 verb 参数、verb 重复或不是合法的 OAI-PMH 动词。"
+        )
     verb = verbs[0]
     values = {}
     for name, given in args.items():
@@ -161,10 +170,14 @@ def validate(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
         return verb, values
     unknown = set(values) - required - optional
     if unknown:
-        raise OAIError("badArgument", f"{verb} 不接受参数：{'、'.join(sorted(unknown))}。")
+        raise OAIError(
+            "badArgument", f"{verb} 不接受参数：{'、'.join(sorted(unknown))}。"
+        )
     missing = required - set(values)
     if missing:
-        raise OAIError("badArgument", f"{verb} 缺少参数：{'、'.join(sorted(missing))}。")
+        raise OAIError(
+            "badArgument", f"{verb} 缺少参数：{'、'.join(sorted(missing))}。"
+        )
     return verb, values
 
 
@@ -176,7 +189,9 @@ def records(request: ListRequest) -> QuerySet[Article]:
     if request.set_spec:
         articles = articles.filter(column__slug=request.set_spec)
     if request.start:
-        articles = articles.filter(updated_at__gte=parse_bound(request.start, "from").when)
+        articles = articles.filter(
+            updated_at__gte=parse_bound(request.start, "from").when
+        )
     if request.until:
         bound = parse_bound(request.until, "until")
         # until is inclusive: the whole day, or the whole second the datestamp names.
@@ -190,11 +205,21 @@ def list_request(verb: str, values: dict[str, str]) -> ListRequest:
         return ListRequest.from_token(verb, values["resumptionToken"])
     prefix = values["metadataPrefix"]
     if prefix not in METADATA_FORMATS:
-        raise OAIError("cannotDisseminateFormat", f"不支持元数据格式 {prefix}，只提供 oai_dc。")
+        raise OAIError(
+            "cannotDisseminateFormat", f"不支持元数据格式 {prefix}，只提供 oai_dc。"
+        )
     request = ListRequest(
-        verb, prefix, values.get("set", ""), values.get("from", ""), values.get("until", "")
+        verb,
+        prefix,
+        values.get("set", ""),
+        values.get("from", ""),
+        values.get("until", ""),
     )
-    bounds = [parse_bound(v, n) for n, v in (("from", request.start), ("until", request.until)) if v]
+    bounds = [
+        parse_bound(v, n)
+        for n, v in (("from", request.start), ("until", request.until))
+        if v
+    ]
     if len(bounds) == 2:
         if bounds[0].day != bounds[1].day:
             raise OAIError("badArgument", "from 与 until 的日期粒度必须相同。")
@@ -212,14 +237,20 @@ def q(tag: str, ns: str = NS_OAI) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def sub(parent: ET.Element, tag: str, text=None, ns: str = NS_OAI, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, q(tag, ns), {k: xml_text(v) for k, v in attrs.items()})
+def sub(
+    parent: ET.Element, tag: str, text=None, ns: str = NS_OAI, **attrs
+) -> ET.Element:
+    element = ET.SubElement(
+        parent, q(tag, ns), {k: xml_text(v) for k, v in attrs.items()}
+    )
     if text is not None:
         element.text = xml_text(text)
     return element
 
 
-def envelope(base_url: str, verb: str | None, values: dict[str, str] | None) -> ET.Element:
+def envelope(
+    base_url: str, verb: str | None, values: dict[str, str] | None
+) -> ET.Element:
     root = ET.Element(q("OAI-PMH"), {q("schemaLocation", NS_XSI): SCHEMA_LOCATION})
     sub(root, "responseDate", datestamp(timezone.now()))
     # An error in the verb or the arguments echoes no attributes, as the protocol asks.
@@ -239,7 +270,12 @@ def header(parent: ET.Element, article: Article) -> ET.Element:
 
 def dublin_core(parent: ET.Element, article: Article, url: str) -> None:
     metadata = sub(parent, "metadata")
-    dc = sub(metadata, "dc", ns=NS_OAI_DC, **{q("schemaLocation", NS_XSI): DC_SCHEMA_LOCATION})
+    dc = sub(
+        metadata,
+        "dc",
+        ns=NS_OAI_DC,
+        **{q("schemaLocation", NS_XSI): DC_SCHEMA_LOCATION},
+    )
     people = citations.bylines(article)
     sub(dc, "title", citations.clean_title(article.title), NS_DC)
     for b in people:
@@ -261,7 +297,14 @@ def dublin_core(parent: ET.Element, article: Article, url: str) -> None:
     sub(dc, "format", "text/html", NS_DC)
     sub(dc, "identifier", url, NS_DC)
     source = ", ".join(
-        filter(None, [settings.NEWSPAPER_NAME, iso_or_blank(issue.publication_date), issue.page_label])
+        filter(
+            None,
+            [
+                settings.NEWSPAPER_NAME,
+                iso_or_blank(issue.publication_date),
+                issue.page_label,
+            ],
+        )
     )
     sub(dc, "source", source, NS_DC)
     sub(dc, "language", "zh", NS_DC)
@@ -280,14 +323,18 @@ def identify(root: ET.Element, base_url: str) -> None:
     sub(element, "baseURL", base_url)
     sub(element, "protocolVersion", "2.0")
     sub(element, "adminEmail", settings.OAI_ADMIN_EMAIL)
-    earliest = Article.objects.public().aggregate(m=Min("updated_at"))["m"] or timezone.now()
+    earliest = (
+        Article.objects.public().aggregate(m=Min("updated_at"))["m"] or timezone.now()
+    )
     sub(element, "earliestDatestamp", datestamp(earliest))
     # Unpublished articles simply leave the repository: only public data is served.
     sub(element, "deletedRecord", "no")
     sub(element, "granularity", GRANULARITY)
     description = sub(element, "description")
     oai_id = ET.SubElement(
-        description, q("oai-identifier", NS_ID), {q("schemaLocation", NS_XSI): ID_SCHEMA_LOCATION}
+        description,
+        q("oai-identifier", NS_ID),
+        {q("schemaLocation", NS_XSI): ID_SCHEMA_LOCATION},
     )
     for tag, text in (
         ("scheme", "oai"),
@@ -322,13 +369,17 @@ def list_sets(root: ET.Element, values: dict[str, str]) -> None:
         sub(item, "setName", column.name)
 
 
-def list_items(root: ET.Element, verb: str, values: dict[str, str], url_for: Callable[[str], str]) -> None:
+def list_items(
+    root: ET.Element, verb: str, values: dict[str, str], url_for: Callable[[str], str]
+) -> None:
     request = list_request(verb, values)
     matching = records(request)
     total = matching.count()
     size = max(1, settings.OAI_PAGE_SIZE)
     page = list(
-        filtering.with_listing_data(matching.filter(pk__gt=request.after)).order_by("pk")[: size + 1]
+        filtering.with_listing_data(matching.filter(pk__gt=request.after)).order_by(
+            "pk"
+        )[: size + 1]
     )
     if not page:
         raise OAIError("noRecordsMatch", "没有符合条件的记录。")
@@ -343,18 +394,34 @@ def list_items(root: ET.Element, verb: str, values: dict[str, str], url_for: Cal
             dublin_core(record, article, url_for(article.get_absolute_url()))
     if more:
         token = request.token(after=page[-1].pk, cursor=request.cursor + len(page))
-        sub(element, "resumptionToken", token, completeListSize=str(total), cursor=str(request.cursor))
+        sub(
+            element,
+            "resumptionToken",
+            token,
+            completeListSize=str(total),
+            cursor=str(request.cursor),
+        )
     elif request.after:
         # The last page of a resumed list ends with an empty token.
-        sub(element, "resumptionToken", "", completeListSize=str(total), cursor=str(request.cursor))
+        sub(
+            element,
+            "resumptionToken",
+            "",
+            completeListSize=str(total),
+            cursor=str(request.cursor),
+        )
 
 
-def get_record(root: ET.Element, values: dict[str, str], url_for: Callable[[str], str]) -> None:
+def get_record(
+    root: ET.Element, values: dict[str, str], url_for: Callable[[str], str]
+) -> None:
     if values["metadataPrefix"] not in METADATA_FORMATS:
         raise OAIError("cannotDisseminateFormat", "只提供 oai_dc。")
     pk = article_pk(values["identifier"])
     article = (
-        filtering.with_listing_data(Article.objects.public()).filter(pk=pk).first() if pk else None
+        filtering.with_listing_data(Article.objects.public()).filter(pk=pk).first()
+        if pk
+        else None
     )
     if article is None:
         raise OAIError("idDoesNotExist", "没有这个标识符的记录。")
@@ -363,7 +430,9 @@ def get_record(root: ET.Element, values: dict[str, str], url_for: Callable[[str]
     dublin_core(record, article, url_for(article.get_absolute_url()))
 
 
-def respond(args: Mapping[str, list[str]], base_url: str, url_for: Callable[[str], str]) -> bytes:
+def respond(
+    args: Mapping[str, list[str]], base_url: str, url_for: Callable[[str], str]
+) -> bytes:
     """The OAI-PMH response document for a request's arguments (each a list of values)."""
     try:
         verb, values = validate(args)

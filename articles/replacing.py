@@ -29,7 +29,9 @@ class Scope:
     status: str | None = None
 
     def articles(self):
-        queryset = Article.objects.select_related("issue", "column").order_by("issue", "position", "pk")
+        queryset = Article.objects.select_related("issue", "column").order_by(
+            "issue", "position", "pk"
+        )
         if self.issue:
             queryset = queryset.filter(issue_id=self.issue)
         if self.column:
@@ -43,7 +45,11 @@ class Scope:
         return queryset
 
     def as_dict(self) -> dict:
-        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
+        return {
+            k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in self.__dict__.items()
+            if v
+        }
 
 
 @dataclass
@@ -82,7 +88,9 @@ def compile_pattern(pattern: str, *, is_regex: bool):
         raise ValidationError(f"正则表达式有误：{exc}") from exc
 
 
-def find_matches(pattern: str, replacement: str, *, is_regex: bool, scope: Scope) -> list[Match]:
+def find_matches(
+    pattern: str, replacement: str, *, is_regex: bool, scope: Scope
+) -> list[Match]:
     compiled = compile_pattern(pattern, is_regex=is_regex)
     matches = []
     for article in scope.articles():
@@ -93,7 +101,9 @@ def find_matches(pattern: str, replacement: str, *, is_regex: bool, scope: Scope
             try:
                 found = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
             except TimeoutError as exc:
-                raise ValidationError("正则表达式太复杂，查找超时；请写得更具体些。") from exc
+                raise ValidationError(
+                    "正则表达式太复杂，查找超时；请写得更具体些。"
+                ) from exc
             for m in found:
                 if m.start() == m.end():
                     continue  # empty matches would insert text everywhere
@@ -136,8 +146,14 @@ def apply_replacement(
     """Replace the ticked matches: one revision per article, attributed to the batch."""
     if not note.strip():
         raise ValidationError("请填写本批替换的说明。")
-    chosen = [m for m in find_matches(pattern, replacement, is_regex=is_regex, scope=scope) if m.key in selected]
-    stale_ids = {int(key.split(":")[0]) for key in selected} - {m.article.pk for m in chosen}
+    chosen = [
+        m
+        for m in find_matches(pattern, replacement, is_regex=is_regex, scope=scope)
+        if m.key in selected
+    ]
+    stale_ids = {int(key.split(":")[0]) for key in selected} - {
+        m.article.pk for m in chosen
+    }
     result = ApplyResult(batch=None, stale=sorted(stale_ids))
     if not chosen:
         return result
@@ -158,7 +174,10 @@ def apply_replacement(
             changes = {}
             for name in FIELDS:
                 text = getattr(article, name)
-                for m in sorted((m for m in article_matches if m.field == name), key=lambda m: -m.start):
+                for m in sorted(
+                    (m for m in article_matches if m.field == name),
+                    key=lambda m: -m.start,
+                ):
                     text = text[: m.start] + m.replacement + text[m.end :]
                 if text != getattr(article, name):
                     changes[name] = text
@@ -201,7 +220,11 @@ def undo_batch(batch: ReplaceBatch, *, editor) -> list[int]:
         return blocked
     with transaction.atomic():
         for revision in revisions:
-            previous = revision.article.revisions.filter(number__lt=revision.number).order_by("-number").first()
+            previous = (
+                revision.article.revisions.filter(number__lt=revision.number)
+                .order_by("-number")
+                .first()
+            )
             corrections.revert(
                 revision.article,
                 to=previous,
@@ -209,5 +232,7 @@ def undo_batch(batch: ReplaceBatch, *, editor) -> list[int]:
                 base_version=revision.number,
                 note=f"撤销批量替换 #{batch.pk}：{batch.pattern}→{batch.replacement}",
             )
-        ReplaceBatch.objects.filter(pk=batch.pk).update(undone_at=timezone.now(), undone_by=editor)
+        ReplaceBatch.objects.filter(pk=batch.pk).update(
+            undone_at=timezone.now(), undone_by=editor
+        )
     return []

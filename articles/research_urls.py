@@ -19,7 +19,11 @@ router.register("issues", api.IssueViewSet, basename="api-issue")
 urlpatterns = [
     path("articles/", research_views.article_list, name="article_list"),
     path("articles/export.<str:fmt>", research_views.export_list, name="export_list"),
-    path("article/<int:pk>/cite.<str:fmt>", research_views.cite_article, name="cite_article"),
+    path(
+        "article/<int:pk>/cite.<str:fmt>",
+        research_views.cite_article,
+        name="cite_article",
+    ),
     path("charts/", research_views.chart_page, name="charts"),
     path("charts/authors/<int:pk>/", research_views.author_chart, name="author_chart"),
     path(
@@ -28,7 +32,11 @@ urlpatterns = [
         name="author_chart_data",
     ),
     path("research/authors/", research_views.author_list, name="author_list"),
-    path("research/affiliations/", research_views.affiliation_list, name="affiliation_list"),
+    path(
+        "research/affiliations/",
+        research_views.affiliation_list,
+        name="affiliation_list",
+    ),
     path("downloads/", research_views.downloads, name="downloads"),
     path("downloads/<str:name>", research_views.download_file, name="download_file"),
     path("oai", research_views.oai_endpoint, name="oai"),

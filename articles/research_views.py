@@ -35,7 +35,9 @@ def page_size(request) -> int:
 def article_list(request):
     params = filtering.parse_params(request.GET)
     per_page = page_size(request)
-    page = Paginator(filtering.article_results(params), per_page).get_page(request.GET.get("page"))
+    page = Paginator(filtering.article_results(params), per_page).get_page(
+        request.GET.get("page")
+    )
     facets = filtering.facet_counts(params)
     extra = {"per_page": per_page} if per_page != PAGE_SIZES[0] else {}
     return render(
@@ -51,7 +53,9 @@ def article_list(request):
             "per_page": per_page,
             "querystring": params.querystring(**extra),
             "export_query": params.querystring(),
-            "formats": [(key, exports.FORMATS[key].label) for key in exports.LIST_FORMATS],
+            "formats": [
+                (key, exports.FORMATS[key].label) for key in exports.LIST_FORMATS
+            ],
         },
     )
 
@@ -61,7 +65,9 @@ def export_response(chunks, fmt: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in chunks), content_type=spec.content_type
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{spec.extension}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{filename}.{spec.extension}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -140,7 +146,9 @@ def list_sort(request) -> str:
 @require_GET
 def author_list(request):
     sort = list_sort(request)
-    page = Paginator(filtering.author_rows(sort), NAME_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtering.author_rows(sort), NAME_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "research/author_list.html",
@@ -151,7 +159,9 @@ def author_list(request):
 @require_GET
 def affiliation_list(request):
     sort = list_sort(request)
-    page = Paginator(filtering.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filtering.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "research/affiliation_list.html",
@@ -164,7 +174,9 @@ def affiliation_list(request):
 
 @require_GET
 def downloads(request):
-    return render(request, "research/downloads.html", {"files": exports.download_listing()})
+    return render(
+        request, "research/downloads.html", {"files": exports.download_listing()}
+    )
 
 
 @require_GET
@@ -173,7 +185,12 @@ def download_file(request, name):
     match = next((p for p in exports.published_exports() if p.name == name), None)
     if match is None or not exports.EXPORT_NAME.match(name):
         raise Http404("没有这个文件。")
-    return FileResponse(match.open("rb"), as_attachment=True, filename=match.name, content_type="application/zip")
+    return FileResponse(
+        match.open("rb"),
+        as_attachment=True,
+        filename=match.name,
+        content_type="application/zip",
+    )
 
 
 # ---------------------------------------------------------------- OAI-PMH

@@ -91,9 +91,19 @@ class ChineseAnalyzer(Tokenizer):
     def __hash__(self):
         return hash(self.__class__.__name__)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         text = search_text.normalize(value)
         if mode == "query":
             pairs = search_text.phrase_units(text)
@@ -129,7 +139,11 @@ class ChineseText(whoosh_fields.TEXT):
         self.characters = characters
 
     def index(self, value, **kwargs):
-        yield from value if isinstance(value, PreSegmented) else segment(value, self.characters)
+        yield from (
+            value
+            if isinstance(value, PreSegmented)
+            else segment(value, self.characters)
+        )
 
     def self_parsing(self):
         # Whoosh then hands every bare word of a query to parse_query below, instead
@@ -166,8 +180,12 @@ class OffsetPhrase(query.Phrase):
     phrase 劳动关系治理 wherever it occurs, however the text around it was segmented.
     """
 
-    def __init__(self, fieldname, words, slop=1, boost=1.0, char_ranges=None, offsets=None):
-        super().__init__(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+    def __init__(
+        self, fieldname, words, slop=1, boost=1.0, char_ranges=None, offsets=None
+    ):
+        super().__init__(
+            fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges
+        )
         if offsets is None:
             if char_ranges:
                 base = char_ranges[0][0]
@@ -191,8 +209,11 @@ class OffsetPhrase(query.Phrase):
         if len(self.words) == 1:
             return query.Term(self.fieldname, self.words[0], boost=self.boost)
         return self.__class__(
-            self.fieldname, list(self.words), boost=self.boost,
-            char_ranges=self.char_ranges, offsets=self.offsets,
+            self.fieldname,
+            list(self.words),
+            boost=self.boost,
+            char_ranges=self.char_ranges,
+            offsets=self.offsets,
         )
 
     def matcher(self, searcher, context=None):
@@ -248,8 +269,10 @@ class ContainsCharacter(query.MultiTerm):
 
     def __eq__(self, other):
         return (
-            other is not None and self.__class__ is other.__class__
-            and self.fieldname == other.fieldname and self.text == other.text
+            other is not None
+            and self.__class__ is other.__class__
+            and self.fieldname == other.fieldname
+            and self.text == other.text
             and self.boost == other.boost
         )
 
@@ -274,8 +297,12 @@ class ContainsCharacter(query.MultiTerm):
         if not btexts:
             return NullMatcher()
         field = self.fieldname
-        ranked = sorted(btexts, key=lambda b: reader.doc_frequency(field, b), reverse=True)
-        scored_terms = [query.Term(field, b.decode("utf-8")) for b in ranked[:MAX_SCORED_EXPANSIONS]]
+        ranked = sorted(
+            btexts, key=lambda b: reader.doc_frequency(field, b), reverse=True
+        )
+        scored_terms = [
+            query.Term(field, b.decode("utf-8")) for b in ranked[:MAX_SCORED_EXPANSIONS]
+        ]
         scored = query.Or(scored_terms, boost=self.boost).matcher(searcher, context)
         if len(ranked) <= MAX_SCORED_EXPANSIONS:
             return scored
@@ -314,10 +341,15 @@ class WordTerm(ContainsCharacter):
         if not btexts:
             return NullMatcher()
         if len(btexts) > self.MAX_EXPANSIONS:
-            btexts.sort(key=lambda b: reader.doc_frequency(self.fieldname, b), reverse=True)
+            btexts.sort(
+                key=lambda b: reader.doc_frequency(self.fieldname, b), reverse=True
+            )
             btexts = btexts[: self.MAX_EXPANSIONS]
         weighting = context.weighting if context is not None else searcher.weighting
-        ms = [term_matcher(searcher, self.fieldname, b, weighting, context) for b in btexts]
+        ms = [
+            term_matcher(searcher, self.fieldname, b, weighting, context)
+            for b in btexts
+        ]
         m = ms[0] if len(ms) == 1 else make_binary_tree(UnionMatcher, ms)
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
@@ -336,7 +368,9 @@ class CachedPostingsMatcher(ListMatcher):
         return False
 
     def copy(self):
-        return self.__class__(self._ids, self._weights, scorer=self._scorer, position=self._i)
+        return self.__class__(
+            self._ids, self._weights, scorer=self._scorer, position=self._i
+        )
 
 
 def term_matcher(searcher, fieldname: str, btext: bytes, weighting, context):
@@ -348,7 +382,9 @@ def term_matcher(searcher, fieldname: str, btext: bytes, weighting, context):
     """
     reader = searcher.reader()
     docs = reader.doc_count()
-    if not reader.is_atomic() or reader.doc_frequency(fieldname, btext) < max(COMMON_TERM_MIN_DOCS, docs // 4):
+    if not reader.is_atomic() or reader.doc_frequency(fieldname, btext) < max(
+        COMMON_TERM_MIN_DOCS, docs // 4
+    ):
         return query.Term(fieldname, btext.decode("utf-8")).matcher(searcher, context)
     key = (_segment_key(reader), "\x00postings:" + fieldname, btext, docs)
     found = _common_postings.get(key)
@@ -364,8 +400,14 @@ def term_matcher(searcher, fieldname: str, btext: bytes, weighting, context):
             while len(_common_postings) >= MAX_COMMON_POSTINGS:
                 _common_postings.pop(next(iter(_common_postings)))
             _common_postings[key] = found
-    scorer = weighting.scorer(searcher, fieldname, btext.decode("utf-8")) if weighting else None
-    return CachedPostingsMatcher(found[0], found[1], scorer=scorer, term=(fieldname, btext))
+    scorer = (
+        weighting.scorer(searcher, fieldname, btext.decode("utf-8"))
+        if weighting
+        else None
+    )
+    return CachedPostingsMatcher(
+        found[0], found[1], scorer=scorer, term=(fieldname, btext)
+    )
 
 
 def on_field(q, fieldname: str, boost: float):
@@ -418,7 +460,9 @@ def unknown_words(leaf_reader, fieldname: str) -> dict[str, list[bytes]]:
         found = {}
         freq = search_text.tokenizer().FREQ
         for char, btexts in character_words(leaf_reader, fieldname).items():
-            unknown = [b for b in btexts if len(b) >= 9 and not freq.get(b.decode("utf-8"))]
+            unknown = [
+                b for b in btexts if len(b) >= 9 and not freq.get(b.decode("utf-8"))
+            ]
             if unknown:
                 found[char] = unknown
         with _cache_lock:
@@ -432,8 +476,14 @@ def segment_values(leaf_reader, fieldname: str) -> list:
     found = _segment_values.get(key)
     if found is None:
         count = leaf_reader.doc_count_all()
-        field = leaf_reader.schema[fieldname] if fieldname in leaf_reader.schema else None
-        if field is not None and field.column_type is not None and leaf_reader.has_column(fieldname):
+        field = (
+            leaf_reader.schema[fieldname] if fieldname in leaf_reader.schema else None
+        )
+        if (
+            field is not None
+            and field.column_type is not None
+            and leaf_reader.has_column(fieldname)
+        ):
             found = list(leaf_reader.column_reader(fieldname))
         else:
             found = [()] * count
@@ -561,7 +611,9 @@ class ArchiveSegmentWriter(SegmentWriter):
         if reader is not None:
             reader.close()
 
-    def add_in_workers(self, backend, index, objs, workers, writer_options, progress=None):
+    def add_in_workers(
+        self, backend, index, objs, workers, writer_options, progress=None
+    ):
         """Index `objs` in `workers` forked processes, each writing a segment of its own.
 
         Rendering documents, jieba segmentation (~10 ms an article, pure Python) and
@@ -582,8 +634,13 @@ class ArchiveSegmentWriter(SegmentWriter):
         processes = [
             context.Process(
                 target=_index_in_worker,
-                args=(self.storage.open_index(self.indexname), bounds[i], bounds[i + 1],
-                      results, writer_options),
+                args=(
+                    self.storage.open_index(self.indexname),
+                    bounds[i],
+                    bounds[i + 1],
+                    results,
+                    writer_options,
+                ),
                 daemon=True,
             )
             for i in range(workers)
@@ -654,7 +711,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", 60))
         self.limitmb = int(connection_options.get("LIMITMB", 512))
-        self.workers = int(connection_options.get("SEGMENT_WORKERS") or os.cpu_count() or 1)
+        self.workers = int(
+            connection_options.get("SEGMENT_WORKERS") or os.cpu_count() or 1
+        )
         self.field_boosts: dict[str, float] = {}
         self.text_fields: list[tuple[str, bool]] = []
         self.merged_fields: list[str] = []
@@ -678,7 +737,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                     stored=False, commas=True, lowercase=False, scorable=False
                 )
             elif field_class.field_type in ("date", "datetime"):
-                schema_fields[name] = whoosh_fields.DATETIME(stored=False, sortable=True)
+                schema_fields[name] = whoosh_fields.DATETIME(
+                    stored=False, sortable=True
+                )
             elif field_class.field_type in ("integer", "float"):
                 numtype = int if field_class.field_type == "integer" else float
                 schema_fields[name] = whoosh_fields.NUMERIC(
@@ -705,7 +766,10 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         # Bare words and phrases go to the document field, which holds all searched text
         # (title, people and garbled forms included); see `with_field_boosts`.
         self.parser = QueryParser(
-            self.content_field_name, schema=self.schema, phraseclass=OffsetPhrase, group=AndGroup
+            self.content_field_name,
+            schema=self.schema,
+            phraseclass=OffsetPhrase,
+            group=AndGroup,
         )
         self._searcher = None
         self._stamp = None
@@ -715,10 +779,17 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         garbled forms it adds that field's boost (AndMaybe), so matching intersects one
         posting list per word and the boosting fields are read only for matches."""
         content = self.content_field_name
-        extras = [(name, boost) for name, boost in self.field_boosts.items() if name != content]
+        extras = [
+            (name, boost)
+            for name, boost in self.field_boosts.items()
+            if name != content
+        ]
         if isinstance(q, query.Not) or not extras:
             return q
-        if isinstance(q, (WordTerm, ContainsCharacter, OffsetPhrase, query.Term)) and q.field() == content:
+        if (
+            isinstance(q, (WordTerm, ContainsCharacter, OffsetPhrase, query.Term))
+            and q.field() == content
+        ):
             boosted = [on_field(q, name, boost) for name, boost in extras]
             return query.AndMaybe(q, query.Or(boosted))
         return q.apply(self.with_field_boosts)
@@ -771,7 +842,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                     weights[term] = len(had) + boost * len(positions)
                     content[term] = had + [start + p for p in positions]
         for name, field_postings in postings.items():
-            doc[name] = encode_postings(field_postings, weights if name == self.content_field_name else None)
+            doc[name] = encode_postings(
+                field_postings, weights if name == self.content_field_name else None
+            )
         return doc
 
     def update(self, index, iterable, commit=True):
@@ -781,13 +854,21 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         if not objs:
             return
         parallel = len(objs) >= PARALLEL_THRESHOLD and self.workers > 1
-        bar = _progress(len(objs), "建立检索索引") if len(objs) >= PARALLEL_THRESHOLD else None
+        bar = (
+            _progress(len(objs), "建立检索索引")
+            if len(objs) >= PARALLEL_THRESHOLD
+            else None
+        )
         writer = self._writer(bulk=len(objs) >= PARALLEL_THRESHOLD)
         try:
             if parallel:
                 writer.add_in_workers(
-                    self, index, objs, min(self.workers, max(1, len(objs) // 100)),
-                    self._bulk_options(), progress=bar.update if bar is not None else None,
+                    self,
+                    index,
+                    objs,
+                    min(self.workers, max(1, len(objs) // 100)),
+                    self._bulk_options(),
+                    progress=bar.update if bar is not None else None,
                 )
             else:
                 for obj in objs:
@@ -854,13 +935,17 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             self.index = self.storage.open_index(schema=self.schema)
             self._searcher = self.index.searcher(weighting=ArchiveBM25F())
             self._stamp = stamp
-            forget_segments({_segment_key(r) for r, _ in self._searcher.reader().leaf_readers()})
+            forget_segments(
+                {_segment_key(r) for r, _ in self._searcher.reader().leaf_readers()}
+            )
         return self._searcher
 
     def _filter_docs(self, searcher, narrow_queries, models):
         queries = [force_str(nq) for nq in (narrow_queries or ()) if nq]
         if models:
-            queries.append(" OR ".join(f"{DJANGO_CT}:{m._meta.label_lower}" for m in models))
+            queries.append(
+                " OR ".join(f"{DJANGO_CT}:{m._meta.label_lower}" for m in models)
+            )
         allowed = None
         for text in queries:
             parsed = self.parser.parse(text)
@@ -888,7 +973,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                 continue
             if wanted is not None:
                 size = leaf.doc_count_all()
-                local = wanted[bisect_left(wanted, offset) : bisect_left(wanted, offset + size)]
+                local = wanted[
+                    bisect_left(wanted, offset) : bisect_left(wanted, offset + size)
+                ]
                 if not local:
                     continue
                 if len(local) * 4 < q.estimate_size(leaf.reader()):
@@ -917,11 +1004,27 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         return values
 
     @log_query
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None,
-               fields="", highlight=False, facets=None, date_facets=None,
-               query_facets=None, narrow_queries=None, spelling_query=None,
-               within=None, dwithin=None, distance_point=None, models=None,
-               limit_to_registered_models=None, result_class=None, **kwargs):
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        fields="",
+        highlight=False,
+        facets=None,
+        date_facets=None,
+        query_facets=None,
+        narrow_queries=None,
+        spelling_query=None,
+        within=None,
+        dwithin=None,
+        distance_point=None,
+        models=None,
+        limit_to_registered_models=None,
+        result_class=None,
+        **kwargs,
+    ):
         if not self.setup_complete:
             self.setup()
         nothing = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
@@ -955,7 +1058,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         for facet in facets or ():
             values = self._values(searcher, facet)
             counts = Counter(chain.from_iterable(values[d] for _s, d in matched))
-            facet_counts["fields"][facet] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            facet_counts["fields"][facet] = sorted(
+                counts.items(), key=lambda kv: (-kv[1], kv[0])
+            )
         page = matched[start_offset or 0 : end_offset]
         results = []
         result_class = result_class or SearchResult
@@ -965,7 +1070,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             if haystack_get_model(app_label, model_name) is None:
                 hits -= 1
                 continue
-            results.append(result_class(app_label, model_name, stored[DJANGO_ID], score))
+            results.append(
+                result_class(app_label, model_name, stored[DJANGO_ID], score)
+            )
         if highlight and results:
             self._highlight(results, query_string)
         return {
@@ -979,10 +1086,15 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         # Each sort field must be a column (a date, a number); later fields break ties.
         for order in reversed(list(sort_by)):
             field = order.lstrip("-")
-            if field not in searcher.schema or searcher.schema[field].column_type is None:
+            if (
+                field not in searcher.schema
+                or searcher.schema[field].column_type is None
+            ):
                 continue
             values = self._values(searcher, field)
-            matched.sort(key=lambda pair, v=values: v[pair[1]], reverse=order.startswith("-"))
+            matched.sort(
+                key=lambda pair, v=values: v[pair[1]], reverse=order.startswith("-")
+            )
         return matched
 
     def _highlight(self, results, query_string):
@@ -1003,7 +1115,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             texts = source([r.pk for r in group])
             for result in group:
                 text = texts.get(str(result.pk), "")
-                result.highlighted = {self.content_field_name: [search_text.snippet(text, pattern)]}
+                result.highlighted = {
+                    self.content_field_name: [search_text.snippet(text, pattern)]
+                }
 
     def more_like_this(self, model_instance, *args, **kwargs):
         # The index keeps no term vectors or stored text to compare documents by.

@@ -18,12 +18,28 @@ from haystack.backends.elasticsearch7_backend import (
 # time, coarser at query time).
 ANALYZERS = {
     "smartcn": {
-        "index": {"type": "custom", "tokenizer": "smartcn_tokenizer", "filter": ["cjk_width", "lowercase"]},
-        "search": {"type": "custom", "tokenizer": "smartcn_tokenizer", "filter": ["cjk_width", "lowercase"]},
+        "index": {
+            "type": "custom",
+            "tokenizer": "smartcn_tokenizer",
+            "filter": ["cjk_width", "lowercase"],
+        },
+        "search": {
+            "type": "custom",
+            "tokenizer": "smartcn_tokenizer",
+            "filter": ["cjk_width", "lowercase"],
+        },
     },
     "ik": {
-        "index": {"type": "custom", "tokenizer": "ik_max_word", "filter": ["cjk_width", "lowercase"]},
-        "search": {"type": "custom", "tokenizer": "ik_smart", "filter": ["cjk_width", "lowercase"]},
+        "index": {
+            "type": "custom",
+            "tokenizer": "ik_max_word",
+            "filter": ["cjk_width", "lowercase"],
+        },
+        "search": {
+            "type": "custom",
+            "tokenizer": "ik_smart",
+            "filter": ["cjk_width", "lowercase"],
+        },
     },
 }
 
@@ -33,7 +49,9 @@ class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
         super().__init__(connection_alias, **connection_options)
         name = (connection_options.get("ANALYZER") or "smartcn").lower()
         if name not in ANALYZERS:
-            raise ValueError(f"SEARCH_ANALYZER must be one of {sorted(ANALYZERS)}, not {name!r}")
+            raise ValueError(
+                f"SEARCH_ANALYZER must be one of {sorted(ANALYZERS)}, not {name!r}"
+            )
         settings = copy.deepcopy(self.DEFAULT_SETTINGS)
         analyzers = settings["settings"]["analysis"]["analyzer"]
         analyzers["archive_index"] = ANALYZERS[name]["index"]
@@ -44,7 +62,10 @@ class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
         content_field_name, mapping = super().build_schema(fields)
         for field_mapping in mapping.values():
             # haystack's default for text is the English "snowball" analyzer.
-            if field_mapping.get("type") == "text" and field_mapping.get("analyzer") == "snowball":
+            if (
+                field_mapping.get("type") == "text"
+                and field_mapping.get("analyzer") == "snowball"
+            ):
                 field_mapping["analyzer"] = "archive_index"
                 field_mapping["search_analyzer"] = "archive_search"
         return content_field_name, mapping

@@ -105,10 +105,16 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.status
 
     def _facet_authorships(self, obj):
-        return [a for a in obj.authorships.all() if a.contribution in FACET_CONTRIBUTIONS]
+        return [
+            a for a in obj.authorships.all() if a.contribution in FACET_CONTRIBUTIONS
+        ]
 
     def prepare_authors(self, obj):
-        return unique(facet_value(a.author.name) for a in self._facet_authorships(obj) if a.author_id)
+        return unique(
+            facet_value(a.author.name)
+            for a in self._facet_authorships(obj)
+            if a.author_id
+        )
 
     def prepare_affiliations(self, obj):
         return unique(

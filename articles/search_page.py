@@ -40,7 +40,9 @@ def read_params(params) -> Params:
     definitions = facet_definitions()
     filters = {}
     for facet in definitions:
-        values = [clean_filter_value(v) for v in params.getlist(facet.param)][:MAX_FILTER_VALUES]
+        values = [clean_filter_value(v) for v in params.getlist(facet.param)][
+            :MAX_FILTER_VALUES
+        ]
         values = list(dict.fromkeys(v for v in values if v))
         if values:
             filters[facet.param] = values
@@ -67,7 +69,9 @@ def _facet_params() -> tuple[str, ...]:
     return tuple(f.param for f in facet_definitions())
 
 
-def search_url(q: str = "", filters: dict | None = None, sort: str = "", page: int = 1) -> str:
+def search_url(
+    q: str = "", filters: dict | None = None, sort: str = "", page: int = 1
+) -> str:
     """The canonical, shareable URL of a search (parameters in a fixed order)."""
     pairs = [("q", q)] if q else []
     if filters:
@@ -187,16 +191,25 @@ def build_search_page(params, engine=None) -> SearchPage:
     sort = p.sort or ("relevance" if parsed.has_positive else "date")
     page = SearchPage(params=p, query=parsed, sort=sort, page=p.page)
     q = parsed.display
-    page.sort_urls = [(key, label, search_url(q, p.filters, key)) for key, label in SORTS.items()]
+    page.sort_urls = [
+        (key, label, search_url(q, p.filters, key)) for key, label in SORTS.items()
+    ]
     page.clear_filters_url = search_url(q, None, p.sort)
     definitions = facet_definitions()
     labels = {f.param: f for f in definitions}
     for param, values in p.filters.items():
         facet = labels[param]
         for value in values:
-            rest = {k: [v for v in vs if not (k == param and v == value)] for k, vs in p.filters.items()}
+            rest = {
+                k: [v for v in vs if not (k == param and v == value)]
+                for k, vs in p.filters.items()
+            }
             page.active_filters.append(
-                ActiveFilter(facet.label, (facet.labels or {}).get(value, value), search_url(q, rest, p.sort))
+                ActiveFilter(
+                    facet.label,
+                    (facet.labels or {}).get(value, value),
+                    search_url(q, rest, p.sort),
+                )
             )
     if page.unsearchable:
         # Never fall back to everything: a query of nothing but syntax finds nothing.
@@ -208,7 +221,9 @@ def build_search_page(params, engine=None) -> SearchPage:
     page.num_pages = (page.total + PAGE_SIZE - 1) // PAGE_SIZE
     page.results = load_results(pks, parsed)
     page.facets = facet_groups(definitions, counts, p, q)
-    page.page_links = page_links(p.page, page.num_pages, lambda n: search_url(q, p.filters, p.sort, n))
+    page.page_links = page_links(
+        p.page, page.num_pages, lambda n: search_url(q, p.filters, p.sort, n)
+    )
     if p.page > 1:
         page.prev_url = search_url(q, p.filters, p.sort, p.page - 1)
     if p.page < page.num_pages:
@@ -223,13 +238,22 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
     if not pks:
         return []
     bylines = Authorship.objects.filter(
-        contribution__in=(Authorship.Contribution.AUTHOR, Authorship.Contribution.CREDIT)
+        contribution__in=(
+            Authorship.Contribution.AUTHOR,
+            Authorship.Contribution.CREDIT,
+        )
     ).select_related("author", "affiliation")
     articles = (
         Article.objects.public()
         .filter(pk__in=pks)
         .select_related("issue", "column")
-        .defer("original_ocr", "review_flags", "dismissed_suggestions", "issue__raw_bytes", "issue__raw_text")
+        .defer(
+            "original_ocr",
+            "review_flags",
+            "dismissed_suggestions",
+            "issue__raw_bytes",
+            "issue__raw_text",
+        )
         .prefetch_related(Prefetch("authorships", queryset=bylines, to_attr="bylines"))
         .in_bulk()
     )
@@ -279,7 +303,10 @@ def facet_groups(definitions, counts, p: Params, q: str) -> list[FacetGroup]:
         for value, count in pairs:
             chosen = value in selected
             others = [v for v in selected if v != value]
-            toggled = {**p.filters, facet.param: others if chosen else [*selected, value]}
+            toggled = {
+                **p.filters,
+                facet.param: others if chosen else [*selected, value],
+            }
             values.append(
                 FacetValue(
                     value=value,
@@ -314,7 +341,13 @@ def suggestions(parsed: ParsedQuery, p: Params) -> list[Suggestion]:
     if p.filters and not parsed.is_empty:
         count = build_searchqueryset(parsed).count()
         if count:
-            found.append(Suggestion(f"{parsed.display}（不限筛选条件）", search_url(parsed.display, None, p.sort), count))
+            found.append(
+                Suggestion(
+                    f"{parsed.display}（不限筛选条件）",
+                    search_url(parsed.display, None, p.sort),
+                    count,
+                )
+            )
     for phrase in parsed.phrases:
         # Quotes ask for the words side by side; without them any order will do.
         loosened = ParsedQuery(
@@ -325,14 +358,26 @@ def suggestions(parsed: ParsedQuery, p: Params) -> list[Suggestion]:
         )
         count = build_searchqueryset(loosened, p.filters).count()
         if count:
-            found.append(Suggestion(loosened.display, search_url(loosened.display, p.filters, p.sort), count))
+            found.append(
+                Suggestion(
+                    loosened.display,
+                    search_url(loosened.display, p.filters, p.sort),
+                    count,
+                )
+            )
     terms = [*parsed.words, *parsed.phrases]
     if len(terms) > 1:
         for term in terms[:MAX_SUGGESTIONS]:
             fewer = parsed.without(term)
             count = build_searchqueryset(fewer, p.filters).count()
             if count:
-                found.append(Suggestion(fewer.display, search_url(fewer.display, p.filters, p.sort), count))
+                found.append(
+                    Suggestion(
+                        fewer.display,
+                        search_url(fewer.display, p.filters, p.sort),
+                        count,
+                    )
+                )
     unique = {}
     for s in found:
         unique.setdefault(s.url, s)

@@ -38,9 +38,13 @@ def affected_article_ids(sender, instance) -> set[int]:
     elif sender is Province:
         rows = Authorship.objects.filter(affiliation__province_id=instance.pk)
     elif sender is Issue:
-        return set(Article.objects.filter(issue_id=instance.pk).values_list("pk", flat=True))
+        return set(
+            Article.objects.filter(issue_id=instance.pk).values_list("pk", flat=True)
+        )
     elif sender is Column:
-        return set(Article.objects.filter(column_id=instance.pk).values_list("pk", flat=True))
+        return set(
+            Article.objects.filter(column_id=instance.pk).values_list("pk", flat=True)
+        )
     else:
         return set()
     return set(rows.values_list("article_id", flat=True))
@@ -121,13 +125,25 @@ class SearchSignalProcessor(BaseSignalProcessor):
 
     def setup(self):
         for model in self.watched_models():
-            post_save.connect(self.handle_save, sender=model, dispatch_uid=f"search-save-{model.__name__}")
-            post_delete.connect(self.handle_delete, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+            post_save.connect(
+                self.handle_save,
+                sender=model,
+                dispatch_uid=f"search-save-{model.__name__}",
+            )
+            post_delete.connect(
+                self.handle_delete,
+                sender=model,
+                dispatch_uid=f"search-delete-{model.__name__}",
+            )
 
     def teardown(self):
         for model in self.watched_models():
-            post_save.disconnect(sender=model, dispatch_uid=f"search-save-{model.__name__}")
-            post_delete.disconnect(sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+            post_save.disconnect(
+                sender=model, dispatch_uid=f"search-save-{model.__name__}"
+            )
+            post_delete.disconnect(
+                sender=model, dispatch_uid=f"search-delete-{model.__name__}"
+            )
 
     def handle_save(self, sender, instance, raw=False, **kwargs):
         if raw:  # loaddata: fixtures are indexed by rebuild_index

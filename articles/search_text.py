@@ -30,10 +30,14 @@ RAW_GAP = (
     "\u2060-\u2064\ufeff]*"
 )
 # A token worth indexing starts with a letter, digit or ideograph (not punctuation).
-WORDISH = re.compile(f"[0-9a-z{CJK}\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]", re.IGNORECASE)
+WORDISH = re.compile(
+    f"[0-9a-z{CJK}\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]", re.IGNORECASE
+)
 # Function words that occur in every article; dropped from the index (a one-character
 # query for one of them still finds the words containing it).
-STOP_WORDS = frozenset("的 了 着 是 在 和 与 及 而 之 也 都 就 把 被 从 于 等 其 或 这 那".split())
+STOP_WORDS = frozenset(
+    "的 了 着 是 在 和 与 及 而 之 也 都 就 把 被 从 于 等 其 或 这 那".split()
+)
 # Clause boundaries for comparing the original OCR with the corrected text.
 NON_WORD = re.compile(r"[\W_]+")
 
@@ -342,4 +346,6 @@ def _render(text, start, end, pattern, *, head=False, tail=False) -> SafeString:
     if tail:
         parts.append(("{}", "…"))
     # format_html escapes every piece; only the <mark> tags are markup.
-    return format_html_join("", "{}", ((format_html(template, piece),) for template, piece in parts))
+    return format_html_join(
+        "", "{}", ((format_html(template, piece),) for template, piece in parts)
+    )

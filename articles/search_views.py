@@ -15,4 +15,6 @@ def search(request):
     url = within_redirect(request.GET)
     if url:
         return redirect(url)
-    return render(request, "search/search.html", {"page": build_search_page(request.GET)})
+    return render(
+        request, "search/search.html", {"page": build_search_page(request.GET)}
+    )

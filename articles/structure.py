@@ -32,7 +32,10 @@ def _snapshot(objects) -> list:
 def _article_rows(*articles) -> list:
     """Articles with their authorships: what a structure change may alter."""
     ids = [a.pk for a in articles]
-    return [*Article.objects.filter(pk__in=ids), *Authorship.objects.filter(article_id__in=ids)]
+    return [
+        *Article.objects.filter(pk__in=ids),
+        *Authorship.objects.filter(article_id__in=ids),
+    ]
 
 
 def _bump(article: Article, *, editor, note: str) -> None:
@@ -41,7 +44,11 @@ def _bump(article: Article, *, editor, note: str) -> None:
     article.refresh_from_db()
     article.save()  # fires the one signal search listens to
     corrections._snapshot(
-        article, kind=Revision.Kind.STRUCTURE, editor=editor, note=note, changed=["body"]
+        article,
+        kind=Revision.Kind.STRUCTURE,
+        editor=editor,
+        note=note,
+        changed=["body"],
     )
 
 
@@ -51,7 +58,9 @@ def _touch(article_ids) -> None:
         article.save(update_fields=["updated_at"])
 
 
-def _record(operation, *, editor, note, before, created=(), articles=()) -> StructureChange:
+def _record(
+    operation, *, editor, note, before, created=(), articles=()
+) -> StructureChange:
     return StructureChange.objects.create(
         operation=operation,
         editor=editor,
@@ -59,7 +68,8 @@ def _record(operation, *, editor, note, before, created=(), articles=()) -> Stru
         before=before,
         created_objects=[[obj._meta.label, obj.pk] for obj in created],
         article_versions={
-            str(a.pk): Article.objects.values_list("version", flat=True).get(pk=a.pk) for a in articles
+            str(a.pk): Article.objects.values_list("version", flat=True).get(pk=a.pk)
+            for a in articles
         },
     )
 
@@ -88,9 +98,9 @@ def split_article(
         raise ValidationError("新文章需要标题。")
     with transaction.atomic():
         before = _snapshot([*article.issue.articles.all(), *article.authorships.all()])
-        Article.objects.filter(issue=article.issue, position__gt=article.position).update(
-            position=F("position") + 1
-        )
+        Article.objects.filter(
+            issue=article.issue, position__gt=article.position
+        ).update(position=F("position") + 1)
         new = Article.objects.create(
             issue=article.issue,
             column=column if column is not None else article.column,
@@ -103,7 +113,11 @@ def split_article(
         )
         new.derived_from.add(article)
         corrections._snapshot(
-            new, kind=Revision.Kind.STRUCTURE, editor=editor, note=f"由《{article.title}》拆分而来", changed=["body"]
+            new,
+            kind=Revision.Kind.STRUCTURE,
+            editor=editor,
+            note=f"由《{article.title}》拆分而来",
+            changed=["body"],
         )
         if copy_authors:
             for authorship in article.authorships.all():
@@ -112,7 +126,11 @@ def split_article(
                 authorship.save()
         article.body = "\n\n".join(paragraphs[:at_paragraph])
         Article.objects.filter(pk=article.pk).update(body=article.body)
-        _bump(article, editor=editor, note=f"拆分：第{at_paragraph + 1}段起成为《{new.title}》")
+        _bump(
+            article,
+            editor=editor,
+            note=f"拆分：第{at_paragraph + 1}段起成为《{new.title}》",
+        )
         _record(
             Op.SPLIT,
             editor=editor,
@@ -124,7 +142,9 @@ def split_article(
     return new
 
 
-def merge_articles(first: Article, second: Article, *, editor, note: str = "") -> Article:
+def merge_articles(
+    first: Article, second: Article, *, editor, note: str = ""
+) -> Article:
     """`second`'s text follows `first`'s; `second` is unpublished and points to the result."""
     if first.pk == second.pk:
         raise ValidationError("不能把文章与自己合并。")
@@ -135,7 +155,10 @@ def merge_articles(first: Article, second: Article, *, editor, note: str = "") -
         next_order = (first.authorships.aggregate(m=Max("order"))["m"] or 0) + 1
         known = set(first.authorships.values_list("author_id", "contribution"))
         for authorship in second.authorships.all():
-            if authorship.author_id and (authorship.author_id, authorship.contribution) in known:
+            if (
+                authorship.author_id
+                and (authorship.author_id, authorship.contribution) in known
+            ):
                 continue
             Authorship.objects.create(
                 article=first,
@@ -150,7 +173,11 @@ def merge_articles(first: Article, second: Article, *, editor, note: str = "") -
         _bump(first, editor=editor, note=f"合并：其后接《{second.title}》的正文")
         Article.objects.filter(pk=second.pk).update(published=False)
         _bump(second, editor=editor, note=f"并入《{first.title}》，不再单独公开")
-        created = list(first.authorships.exclude(pk__in=[o["pk"] for o in before if o["model"] == "articles.authorship"]))
+        created = list(
+            first.authorships.exclude(
+                pk__in=[o["pk"] for o in before if o["model"] == "articles.authorship"]
+            )
+        )
         _record(
             Op.MERGE,
             editor=editor,
@@ -164,7 +191,13 @@ def merge_articles(first: Article, second: Article, *, editor, note: str = "") -
 
 
 def move_paragraphs(
-    source: Article, target: Article, *, paragraphs: list[int], at: int | None = None, editor, note: str = ""
+    source: Article,
+    target: Article,
+    *,
+    paragraphs: list[int],
+    at: int | None = None,
+    editor,
+    note: str = "",
 ) -> None:
     """Move some paragraphs of `source` into `target` (at a paragraph index, default the end)."""
     source_paras = source.body.split("\n\n")
@@ -179,11 +212,19 @@ def move_paragraphs(
     with transaction.atomic():
         before = _snapshot(_article_rows(source, target))
         Article.objects.filter(pk=source.pk).update(body="\n\n".join(keep))
-        Article.objects.filter(pk=target.pk).update(body="\n\n".join(target_paras[:at] + moving + target_paras[at:]))
+        Article.objects.filter(pk=target.pk).update(
+            body="\n\n".join(target_paras[:at] + moving + target_paras[at:])
+        )
         target.derived_from.add(source)
         _bump(source, editor=editor, note=f"移出 {len(moving)} 段到《{target.title}》")
         _bump(target, editor=editor, note=f"从《{source.title}》移入 {len(moving)} 段")
-        _record(Op.MOVE, editor=editor, note=note or "移动段落", before=before, articles=[source, target])
+        _record(
+            Op.MOVE,
+            editor=editor,
+            note=note or "移动段落",
+            before=before,
+            articles=[source, target],
+        )
 
 
 def reorder_articles(issue, *, order: list[int], editor, note: str = "") -> None:
@@ -198,20 +239,46 @@ def reorder_articles(issue, *, order: list[int], editor, note: str = "") -> None
         _record(Op.REORDER, editor=editor, note=note or "调整版面顺序", before=before)
 
 
-def record_admin_edit(operation, *, objects_before, editor, note: str, created=()) -> StructureChange:
+def record_admin_edit(
+    operation, *, objects_before, editor, note: str, created=()
+) -> StructureChange:
     """For edits made through ordinary admin forms (placement, authorships, affiliations)."""
-    return _record(operation, editor=editor, note=note, before=_snapshot(objects_before), created=created)
+    return _record(
+        operation,
+        editor=editor,
+        note=note,
+        before=_snapshot(objects_before),
+        created=created,
+    )
 
 
-def merge_authors(keep: Author, duplicates: list[Author], *, editor, note: str = "") -> Author:
+def merge_authors(
+    keep: Author, duplicates: list[Author], *, editor, note: str = ""
+) -> Author:
     """Every link moves to `keep`; the other spellings become its aliases for future imports."""
-    return _merge(keep, duplicates, link="author", operation=Op.MERGE_AUTHORS, label="作者", editor=editor, note=note)
+    return _merge(
+        keep,
+        duplicates,
+        link="author",
+        operation=Op.MERGE_AUTHORS,
+        label="作者",
+        editor=editor,
+        note=note,
+    )
 
 
-def merge_affiliations(keep: Affiliation, duplicates: list[Affiliation], *, editor, note: str = "") -> Affiliation:
+def merge_affiliations(
+    keep: Affiliation, duplicates: list[Affiliation], *, editor, note: str = ""
+) -> Affiliation:
     """As for authors; `keep` also takes a province from a duplicate if it has none."""
     return _merge(
-        keep, duplicates, link="affiliation", operation=Op.MERGE_AFFILIATIONS, label="单位", editor=editor, note=note
+        keep,
+        duplicates,
+        link="affiliation",
+        operation=Op.MERGE_AFFILIATIONS,
+        label="单位",
+        editor=editor,
+        note=note,
     )
 
 
@@ -232,11 +299,18 @@ def _merge(keep, duplicates, *, link: str, operation, label: str, editor, note: 
         keep.aliases = aliases
         fields = ["aliases"]
         if isinstance(keep, Affiliation) and keep.province_id is None:
-            keep.province_id = next((d.province_id for d in duplicates if d.province_id), None)
+            keep.province_id = next(
+                (d.province_id for d in duplicates if d.province_id), None
+            )
             fields.append("province")
         keep.save(update_fields=fields)
         type(keep).objects.filter(pk__in=[d.pk for d in duplicates]).delete()
-        _record(operation, editor=editor, note=note or f"合并{label}到“{keep.name}”", before=before)
+        _record(
+            operation,
+            editor=editor,
+            note=note or f"合并{label}到“{keep.name}”",
+            before=before,
+        )
     return keep
 
 
@@ -245,12 +319,18 @@ def undo(change: StructureChange, *, editor) -> StructureChange:
     if change.undone_at:
         raise ValidationError("这项调整已经撤销过了。")
     for pk, version in change.article_versions.items():
-        current = Article.objects.filter(pk=pk).values_list("version", flat=True).first()
+        current = (
+            Article.objects.filter(pk=pk).values_list("version", flat=True).first()
+        )
         if current is not None and current != version:
-            raise ValidationError("之后已有人修改了相关文章，无法自动撤销；请先回退那些修改。")
+            raise ValidationError(
+                "之后已有人修改了相关文章，无法自动撤销；请先回退那些修改。"
+            )
     with transaction.atomic():
         for label, pk in reversed(change.created_objects):
-            model = {"articles.Article": Article, "articles.Authorship": Authorship}[label]
+            model = {"articles.Article": Article, "articles.Authorship": Authorship}[
+                label
+            ]
             if model is Article:
                 Revision.objects.filter(article_id=pk).delete()
                 Article.derived_from.through.objects.filter(from_article_id=pk).delete()
@@ -258,17 +338,29 @@ def undo(change: StructureChange, *, editor) -> StructureChange:
         restored_articles = []
         for obj in serializers.deserialize("json", json.dumps(change.before)):
             instance = obj.object
-            if isinstance(instance, Article) and str(instance.pk) not in change.article_versions:
+            if (
+                isinstance(instance, Article)
+                and str(instance.pk) not in change.article_versions
+            ):
                 # Only its place on the page moved: put that back and leave its text alone.
-                Article.objects.filter(pk=instance.pk).update(position=instance.position)
+                Article.objects.filter(pk=instance.pk).update(
+                    position=instance.position
+                )
                 continue
             if isinstance(instance, Article):
                 # Keep optimistic locking monotonic: the restored text is a new version.
-                instance.version = Article.objects.values_list("version", flat=True).get(pk=instance.pk) + 1
+                instance.version = (
+                    Article.objects.values_list("version", flat=True).get(
+                        pk=instance.pk
+                    )
+                    + 1
+                )
                 restored_articles.append(instance)
             if isinstance(instance, Authorship):
                 Authorship.objects.filter(
-                    article_id=instance.article_id, contribution=instance.contribution, order=instance.order
+                    article_id=instance.article_id,
+                    contribution=instance.contribution,
+                    order=instance.order,
                 ).exclude(pk=instance.pk).delete()
             obj.save()
         for article in restored_articles:
@@ -281,8 +373,14 @@ def undo(change: StructureChange, *, editor) -> StructureChange:
                 note=f"撤销：{change.get_operation_display()}",
                 changed=["body"],
             )
-        _touch(o["fields"]["article"] for o in change.before if o["model"] == "articles.authorship")
+        _touch(
+            o["fields"]["article"]
+            for o in change.before
+            if o["model"] == "articles.authorship"
+        )
         StructureChange.objects.filter(pk=change.pk).update(undone_at=timezone.now())
         return StructureChange.objects.create(
-            operation=Op.UNDO, editor=editor, note=f"撤销 #{change.pk} {change.get_operation_display()}"
+            operation=Op.UNDO,
+            editor=editor,
+            note=f"撤销 #{change.pk} {change.get_operation_display()}",
         )

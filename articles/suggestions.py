@@ -14,7 +14,9 @@ def suggestion_key(text: str, suggestion: dict) -> str:
     return f"{before}[{suggestion['original']}→{suggestion['replacement']}]{after}"
 
 
-def suggestions_for(article: Article, learned: list[tuple[str, str]] | None = None) -> list[dict]:
+def suggestions_for(
+    article: Article, learned: list[tuple[str, str]] | None = None
+) -> list[dict]:
     if learned is None:
         learned = LearnedCorrection.pairs()
     dismissed = set(article.dismissed_suggestions)

@@ -37,7 +37,10 @@ def editor_run(base, index, saves, article_ids, results, lock, seed):
         path = f"/admin/articles/article/{article}/correct/"
         _, html = browser.get(path)
         marker = f"〔编辑{index}第{save}次〕"
-        fields = {name: form_value(html, name) for name in ("base_version", "kicker", "title", "lede", "body")}
+        fields = {
+            name: form_value(html, name)
+            for name in ("base_version", "kicker", "title", "lede", "body")
+        }
         fields["body"] += marker
         status, page = browser.post(path, {**fields, "note": f"并发测试 {marker}"})
         if status == 302:
@@ -47,14 +50,23 @@ def editor_run(base, index, saves, article_ids, results, lock, seed):
         else:
             outcome = f"unexpected HTTP {status}"
         with lock:
-            results.append({"editor": index, "article": article, "marker": marker, "outcome": outcome})
+            results.append(
+                {
+                    "editor": index,
+                    "article": article,
+                    "marker": marker,
+                    "outcome": outcome,
+                }
+            )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--editors", type=int, default=4)
     parser.add_argument("--saves", type=int, default=5)
-    parser.add_argument("--sqlite", action="store_true", help="use SQLite instead of PostgreSQL")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="use SQLite instead of PostgreSQL"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,29 +77,57 @@ def main():
             with postgres_database() as url:
                 report = run(url, workdir, args)
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    return 0 if report["lost_updates"] == 0 and report["unexplained"] == 0 and report["missing_revisions"] == 0 else 1
+    return (
+        0
+        if report["lost_updates"] == 0
+        and report["unexplained"] == 0
+        and report["missing_revisions"] == 0
+        else 1
+    )
 
 
 def run(database_url, workdir, args):
     with served_archive(database_url, workdir, editors=args.editors) as (base, env):
-        ids = json.loads(manage(env, "shell", "-c", "import json; from articles.models import Article; print(json.dumps(list(Article.objects.order_by('pk').values_list('pk', flat=True)[:4])))").strip().splitlines()[-1])
+        ids = json.loads(
+            manage(
+                env,
+                "shell",
+                "-c",
+                "import json; from articles.models import Article; print(json.dumps(list(Article.objects.order_by('pk').values_list('pk', flat=True)[:4])))",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         results, lock = [], threading.Lock()
         threads = [
-            threading.Thread(target=editor_run, args=(base, i, args.saves, ids, results, lock, i))
+            threading.Thread(
+                target=editor_run, args=(base, i, args.saves, ids, results, lock, i)
+            )
             for i in range(args.editors)
         ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        final = json.loads(manage(env, "shell", "-c", (
-            "import json; from articles.models import Article, Revision\n"
-            "print(json.dumps({'bodies': {a.pk: a.body for a in Article.objects.all()}, "
-            "'notes': list(Revision.objects.values_list('note', flat=True))}, ensure_ascii=False))"
-        )).strip().splitlines()[-1])
+        final = json.loads(
+            manage(
+                env,
+                "shell",
+                "-c",
+                (
+                    "import json; from articles.models import Article, Revision\n"
+                    "print(json.dumps({'bodies': {a.pk: a.body for a in Article.objects.all()}, "
+                    "'notes': list(Revision.objects.values_list('note', flat=True))}, ensure_ascii=False))"
+                ),
+            )
+            .strip()
+            .splitlines()[-1]
+        )
     accepted = [r for r in results if r["outcome"] == "accepted"]
     refused = [r for r in results if r["outcome"] == "refused"]
-    lost = [r for r in accepted if r["marker"] not in final["bodies"][str(r["article"])]]
+    lost = [
+        r for r in accepted if r["marker"] not in final["bodies"][str(r["article"])]
+    ]
     notes = "\n".join(final["notes"])
     return {
         "database": database_url.split("://")[0],

@@ -59,7 +59,10 @@ def editor(base, index, article_ids, deadline, accepted, lock):
         _, html = browser.get(path)
         # A searchable marker: Latin letters and digits survive any Chinese analyzer whole.
         marker = f"loadmark{index}x{n}"
-        fields = {k: form_value(html, k) for k in ("base_version", "kicker", "title", "lede", "body")}
+        fields = {
+            k: form_value(html, k)
+            for k in ("base_version", "kicker", "title", "lede", "body")
+        }
         fields["body"] += f" {marker}"
         status, _ = browser.post(path, {**fields, "note": f"负载测试 {marker}"})
         if status == 302:
@@ -71,22 +74,50 @@ def editor(base, index, article_ids, deadline, accepted, lock):
 
 def run(database_url, workdir, args):
     with served_archive(database_url, workdir, editors=args.editors) as (base, env):
-        info = json.loads(manage(env, "shell", "-c", (
-            "import json; from articles.models import Article, Column, Author\n"
-            "print(json.dumps({'articles': list(Article.objects.public().values_list('pk', flat=True)),"
-            " 'columns': list(Column.objects.values_list('slug', flat=True)),"
-            " 'authors': list(Author.objects.values_list('pk', flat=True)[:10])}))"
-        )).strip().splitlines()[-1])
+        info = json.loads(
+            manage(
+                env,
+                "shell",
+                "-c",
+                (
+                    "import json; from articles.models import Article, Column, Author\n"
+                    "print(json.dumps({'articles': list(Article.objects.public().values_list('pk', flat=True)),"
+                    " 'columns': list(Column.objects.values_list('slug', flat=True)),"
+                    " 'authors': list(Author.objects.values_list('pk', flat=True)[:10])}))"
+                ),
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         paths = [("home", "/")]
         paths += [("column", f"/columns/{slug}/") for slug in info["columns"]]
         paths += [("article", f"/article/{pk}/") for pk in info["articles"]]
         paths += [("author", f"/authors/{pk}/") for pk in info["authors"]]
-        paths += [("search", "/search/?" + urllib.parse.urlencode({"q": q})) for q in QUERIES]
-        paths += [("export", "/articles/export.csv"), ("export", "/articles/export.ris?" + urllib.parse.urlencode({"province": "北京"}))]
+        paths += [
+            ("search", "/search/?" + urllib.parse.urlencode({"q": q})) for q in QUERIES
+        ]
+        paths += [
+            ("export", "/articles/export.csv"),
+            (
+                "export",
+                "/articles/export.ris?" + urllib.parse.urlencode({"province": "北京"}),
+            ),
+        ]
         samples, accepted, lock = [], [], threading.Lock()
         deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=reader, args=(base, paths, deadline, samples, lock, i)) for i in range(args.readers)]
-        threads += [threading.Thread(target=editor, args=(base, i, info["articles"], deadline, accepted, lock)) for i in range(args.editors)]
+        threads = [
+            threading.Thread(
+                target=reader, args=(base, paths, deadline, samples, lock, i)
+            )
+            for i in range(args.readers)
+        ]
+        threads += [
+            threading.Thread(
+                target=editor,
+                args=(base, i, info["articles"], deadline, accepted, lock),
+            )
+            for i in range(args.editors)
+        ]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -111,10 +142,14 @@ def run(database_url, workdir, args):
         "editors": args.editors,
         "requests": len(samples),
         "requests_per_second": round(len(samples) / duration, 1),
-        "p50_ms": round(statistics.median([s[1] for s in samples]), 1) if samples else 0,
+        "p50_ms": round(statistics.median([s[1] for s in samples]), 1)
+        if samples
+        else 0,
         "p95_ms": round(percentile([s[1] for s in samples], 95), 1),
         "p99_ms": round(percentile([s[1] for s in samples], 99), 1),
-        "by_kind_p95_ms": {k: round(percentile(v, 95), 1) for k, v in sorted(by_kind.items())},
+        "by_kind_p95_ms": {
+            k: round(percentile(v, 95), 1) for k, v in sorted(by_kind.items())
+        },
         "errors": len(errors),
         "error_statuses": sorted({s[2] for s in errors}),
         "corrections_saved": len(accepted),
@@ -137,7 +172,11 @@ def main():
             with postgres_database() as url:
                 report = run(url, workdir, args)
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    return 0 if report["errors"] == 0 and report["corrections_not_found_by_search"] == 0 else 1
+    return (
+        0
+        if report["errors"] == 0 and report["corrections_not_found_by_search"] == 0
+        else 1
+    )
 
 
 if __name__ == "__main__":

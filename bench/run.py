@@ -62,7 +62,9 @@ def recreate_database(database: str) -> None:
 
         base, name = database.rsplit("/", 1)
         if "archive_bench" not in name:
-            raise SystemExit("refusing to drop a database whose name lacks 'archive_bench'")
+            raise SystemExit(
+                "refusing to drop a database whose name lacks 'archive_bench'"
+            )
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -170,8 +172,12 @@ def build_pg_fts(workers: int) -> float:
     started = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_fts")
-        cur.execute("CREATE TABLE bench_fts (article_id bigint PRIMARY KEY, tsv tsvector NOT NULL)")
-    rows = Article.objects.values_list("pk", "kicker", "title", "lede", "body").iterator(chunk_size=2000)
+        cur.execute(
+            "CREATE TABLE bench_fts (article_id bigint PRIMARY KEY, tsv tsvector NOT NULL)"
+        )
+    rows = Article.objects.values_list(
+        "pk", "kicker", "title", "lede", "body"
+    ).iterator(chunk_size=2000)
     texts = ((pk, "\n".join((k, t, le, b))) for pk, k, t, le, b in rows)
     search_text.tokenizer()
     context = multiprocessing.get_context("fork")
@@ -181,12 +187,14 @@ def build_pg_fts(workers: int) -> float:
             batch.append((pk, terms))
             if len(batch) >= 2000:
                 cur.executemany(
-                    "INSERT INTO bench_fts VALUES (%s, to_tsvector('simple', %s))", batch,
+                    "INSERT INTO bench_fts VALUES (%s, to_tsvector('simple', %s))",
+                    batch,
                 )
                 batch = []
         if batch:
             cur.executemany(
-                "INSERT INTO bench_fts VALUES (%s, to_tsvector('simple', %s))", batch,
+                "INSERT INTO bench_fts VALUES (%s, to_tsvector('simple', %s))",
+                batch,
             )
         cur.execute("CREATE INDEX bench_fts_gin ON bench_fts USING gin (tsv)")
         cur.execute("ANALYZE bench_fts")
@@ -239,16 +247,25 @@ UNION ALL SELECT 'province', p.short_name, count(DISTINCT m.id) FROM m
 """
 
 
-PG_FACET_FIELDS = {"column": "column", "kind": "kind", "status": "status", "year": "year",
-                   "author": "authors", "affiliation": "affiliations", "province": "provinces"}
+PG_FACET_FIELDS = {
+    "column": "column",
+    "kind": "kind",
+    "status": "status",
+    "year": "year",
+    "author": "authors",
+    "affiliation": "affiliations",
+    "province": "provinces",
+}
 
 
 def pg_engine(parsed, filters, sort, facets, start, size):
     """The search page's engine, on PostgreSQL full-text search instead of haystack."""
     from django.db import connection
 
-    q = Query(list(parsed.words) + [p.replace(" ", "") for p in parsed.phrases],
-              {k: v[0] for k, v in filters.items()})
+    q = Query(
+        list(parsed.words) + [p.replace(" ", "") for p in parsed.phrases],
+        {k: v[0] for k, v in filters.items()},
+    )
     source, params = pg_where(q)
     ranked = (
         f"SELECT a.id, ts_rank(f.tsv, q.q) AS rank, count(*) OVER () AS total {source}"
@@ -330,8 +347,13 @@ def run_size(n: int, args, database: str) -> dict:
     index_path = Path(os.environ["SEARCH_INDEX_PATH"])
     shutil.rmtree(index_path, ignore_errors=True)
     t = time.perf_counter()
-    info = synthetic.generate(n, progress=lambda k: print(f"  generated {k:,}", end="\r", flush=True))
-    print(f"  generated {n:,} synthetic articles in {time.perf_counter() - t:.1f} s", flush=True)
+    info = synthetic.generate(
+        n, progress=lambda k: print(f"  generated {k:,}", end="\r", flush=True)
+    )
+    print(
+        f"  generated {n:,} synthetic articles in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
 
     from haystack import connections
 
@@ -345,7 +367,9 @@ def run_size(n: int, args, database: str) -> dict:
 
     queries = fixed_queries(info["topics"])
     client = Client()
-    client.get("/search/?q=预热")  # the process is warm, as a web worker is after its first request
+    client.get(
+        "/search/?q=预热"
+    )  # the process is warm, as a web worker is after its first request
     rows, all_view, all_pg = [], [], []
     pg = database.startswith("postgres")
     pg_build = build_pg_fts(args.workers) if pg else None
@@ -353,25 +377,43 @@ def run_size(n: int, args, database: str) -> dict:
         print(f"  PostgreSQL FTS table and GIN index: {pg_build:.1f} s", flush=True)
     all_first, all_page, all_pg_page = [], [], []
     for q in queries:
-        first = time_view(client, q.url, 1)  # the first time this process sees the query
+        first = time_view(
+            client, q.url, 1
+        )  # the first time this process sees the query
         all_first += first
         view = time_view(client, q.url, args.repeat)
         all_view += view
         page, hits = time_page(q, args.repeat)
         all_page += page
-        row = {"query": q.label, "hits": hits, "fraction": hits / n, "view": statistics.median(view),
-               "first": first[0], "page": statistics.median(page)}
+        row = {
+            "query": q.label,
+            "hits": hits,
+            "fraction": hits / n,
+            "view": statistics.median(view),
+            "first": first[0],
+            "page": statistics.median(page),
+        }
         if pg:
             time_page(q, 1, pg_engine)
             pg_page, pg_hits = time_page(q, args.repeat, pg_engine)
             pg_sql = time_pg_sql(q, args.repeat)
             all_pg_page += pg_page
             all_pg += pg_sql
-            row.update(pg_page=statistics.median(pg_page), pg=statistics.median(pg_sql), pg_hits=pg_hits)
+            row.update(
+                pg_page=statistics.median(pg_page),
+                pg=statistics.median(pg_sql),
+                pg_hits=pg_hits,
+            )
         rows.append(row)
-        print(f"  {q.label:<40} {hits:>6} ({hits / n:6.2%})  view {row['view']:6.1f}  page {row['page']:6.1f}"
-              + (f"  pg page {row['pg_page']:6.1f}  pg sql {row['pg']:6.1f} ms" if pg else " ms"),
-              flush=True)
+        print(
+            f"  {q.label:<40} {hits:>6} ({hits / n:6.2%})  view {row['view']:6.1f}  page {row['page']:6.1f}"
+            + (
+                f"  pg page {row['pg_page']:6.1f}  pg sql {row['pg']:6.1f} ms"
+                if pg
+                else " ms"
+            ),
+            flush=True,
+        )
     result = {
         "n": n,
         "build": build,
@@ -387,13 +429,23 @@ def run_size(n: int, args, database: str) -> dict:
         "pg_build": pg_build,
     }
     if pg:
-        result.update(pg_p50=percentile(all_pg, 0.5), pg_p95=percentile(all_pg, 0.95),
-                      pg_page_p50=percentile(all_pg_page, 0.5), pg_page_p95=percentile(all_pg_page, 0.95))
-    print(f"  view p50 {result['view_p50']:.1f} / p95 {result['view_p95']:.1f} ms;"
-          f" page (Whoosh) p50 {result['page_p50']:.1f} / p95 {result['page_p95']:.1f} ms"
-          + (f"; page (PostgreSQL FTS) p50 {result['pg_page_p50']:.1f} / p95 {result['pg_page_p95']:.1f} ms;"
-             f" ranked SQL p50 {result['pg_p50']:.1f} / p95 {result['pg_p95']:.1f} ms" if pg else ""),
-          flush=True)
+        result.update(
+            pg_p50=percentile(all_pg, 0.5),
+            pg_p95=percentile(all_pg, 0.95),
+            pg_page_p50=percentile(all_pg_page, 0.5),
+            pg_page_p95=percentile(all_pg_page, 0.95),
+        )
+    print(
+        f"  view p50 {result['view_p50']:.1f} / p95 {result['view_p95']:.1f} ms;"
+        f" page (Whoosh) p50 {result['page_p50']:.1f} / p95 {result['page_p95']:.1f} ms"
+        + (
+            f"; page (PostgreSQL FTS) p50 {result['pg_page_p50']:.1f} / p95 {result['pg_page_p95']:.1f} ms;"
+            f" ranked SQL p50 {result['pg_p50']:.1f} / p95 {result['pg_p95']:.1f} ms"
+            if pg
+            else ""
+        ),
+        flush=True,
+    )
     return result
 
 
@@ -465,8 +517,10 @@ def markdown(results: list[dict], args) -> str:
     ]
     for r in results:
         if r.get("pg_p50") is not None:
-            pg = (f"{r['pg_page_p50']:.0f} ms | {r['pg_page_p95']:.0f} ms | {r['pg_p50']:.0f} ms"
-                  f" | {r['pg_p95']:.0f} ms")
+            pg = (
+                f"{r['pg_page_p50']:.0f} ms | {r['pg_page_p95']:.0f} ms | {r['pg_p50']:.0f} ms"
+                f" | {r['pg_p95']:.0f} ms"
+            )
         else:
             pg = "— | — | — | —"
         lines.append(
@@ -484,7 +538,11 @@ def markdown(results: list[dict], args) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in r["rows"]:
-            pg = f"{row['pg_page']:.0f} ms | {row['pg']:.0f} ms" if "pg" in row else "— | —"
+            pg = (
+                f"{row['pg_page']:.0f} ms | {row['pg']:.0f} ms"
+                if "pg" in row
+                else "— | —"
+            )
             lines.append(
                 f"| {row['query']} | {row['hits']:,} | {row['fraction']:.2%} | {row['view']:.0f} ms"
                 f" | {row['first']:.0f} ms | {row['page']:.0f} ms | {pg} |"
@@ -499,12 +557,18 @@ def markdown(results: list[dict], args) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--database", default=f"sqlite:///{BENCH_VAR / 'archive_bench.sqlite3'}")
+    parser.add_argument(
+        "--database", default=f"sqlite:///{BENCH_VAR / 'archive_bench.sqlite3'}"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--write", help="write the Markdown report here (e.g. docs/benchmarks.md)")
+    parser.add_argument(
+        "--write", help="write the Markdown report here (e.g. docs/benchmarks.md)"
+    )
     args = parser.parse_args()
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     configure(args.database, BENCH_VAR / "whoosh_index")

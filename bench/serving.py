@@ -27,7 +27,12 @@ def free_port() -> int:
 
 def manage(env, *args):
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if result.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
@@ -75,9 +80,22 @@ def served_archive(database_url: str, workdir: Path, *, editors: int, workers: i
     )
     manage(env, "shell", "-c", create)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "archive.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "archive.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -114,7 +132,9 @@ class Browser:
             return exc.code, exc.read().decode("utf-8", "replace")
 
     def post(self, path: str, data: dict) -> tuple[int, str]:
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
+        body = urllib.parse.urlencode(
+            {**data, "csrfmiddlewaretoken": self.csrf()}
+        ).encode()
         request = urllib.request.Request(
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
@@ -126,7 +146,9 @@ class Browser:
 
     def login(self, username: str) -> None:
         self.get("/admin/login/")
-        status, _ = self.post("/admin/login/?next=/admin/", {"username": username, "password": PASSWORD})
+        status, _ = self.post(
+            "/admin/login/?next=/admin/", {"username": username, "password": PASSWORD}
+        )
         if status != 302:
             raise SystemExit(f"login failed for {username}: HTTP {status}")
 

@@ -22,10 +22,25 @@ WORDS_PER_TOPIC = 30
 WORDS_PER_ARTICLE_TOPIC = 8
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉力兰凤玉红春梅林波宁斌鹏宇浩凯健俊帆晨阳雪琳婷倩颖琪瑶洁涵欣悦博"
-INSTITUTION_KINDS = ["总工会", "市总工会", "委党校", "大学", "社会科学院", "劳动关系研究院", "职业技术学院"]
+INSTITUTION_KINDS = [
+    "总工会",
+    "市总工会",
+    "委党校",
+    "大学",
+    "社会科学院",
+    "劳动关系研究院",
+    "职业技术学院",
+]
 COLUMNS = ["观点", "工作研究", "前沿观察", "热点思考", "观点撷英"]
 # Misreadings typical of the seeds, applied to the "original OCR" of some articles.
-OCR_NOISE = [("入", "人"), ("项", "顶"), ("己", "已"), ("未", "末"), ("土", "士"), ("戊", "戌")]
+OCR_NOISE = [
+    ("入", "人"),
+    ("项", "顶"),
+    ("己", "已"),
+    ("未", "末"),
+    ("土", "士"),
+    ("戊", "戌"),
+]
 TEMPLATES = [
     "在{0}方面，要把{1}与{2}结合起来，推动{3}。",
     "{0}和{1}是当前{2}工作的重点，必须统筹{3}。",
@@ -43,7 +58,11 @@ def seed_text() -> str:
 def seed_sentences() -> list[str]:
     text = seed_text()
     sentences = [s.strip() for s in re.split(r"(?<=[。！？])", text)]
-    return [s for s in sentences if 12 <= len(s) <= 200 and re.search("[\u4e00-\u9fff]{6}", s)]
+    return [
+        s
+        for s in sentences
+        if 12 <= len(s) <= 200 and re.search("[\u4e00-\u9fff]{6}", s)
+    ]
 
 
 def topic_vocabulary(rng: random.Random, exclude: str = "") -> list[list[str]]:
@@ -62,7 +81,11 @@ def topic_vocabulary(rng: random.Random, exclude: str = "") -> list[list[str]]:
         if len(parts) != 3:
             continue
         word, freq, tag = parts[0], int(parts[1]), parts[2]
-        if tag in {"n", "vn", "nz", "v"} and 2 <= len(word) <= 4 and 300 <= freq <= 30000:
+        if (
+            tag in {"n", "vn", "nz", "v"}
+            and 2 <= len(word) <= 4
+            and 300 <= freq <= 30000
+        ):
             if re.fullmatch("[\u4e00-\u9fff]+", word) and word not in exclude:
                 candidates.append((freq, word))
     candidates.sort(reverse=True)
@@ -70,7 +93,9 @@ def topic_vocabulary(rng: random.Random, exclude: str = "") -> list[list[str]]:
     step = max(1, len(candidates) // (TOPICS * WORDS_PER_TOPIC))
     chosen = [w for _, w in candidates[::step]][: TOPICS * WORDS_PER_TOPIC]
     rng.shuffle(chosen)
-    return [chosen[i * WORDS_PER_TOPIC : (i + 1) * WORDS_PER_TOPIC] for i in range(TOPICS)]
+    return [
+        chosen[i * WORDS_PER_TOPIC : (i + 1) * WORDS_PER_TOPIC] for i in range(TOPICS)
+    ]
 
 
 @dataclass
@@ -83,7 +108,10 @@ def make_people(rng: random.Random, n_articles: int, provinces: list[str]) -> Pe
     count = max(50, n_articles // 8)
     names = set()
     while len(names) < count:
-        names.add(rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))))
+        names.add(
+            rng.choice(SURNAMES)
+            + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        )
     affiliations = set()
     while len(affiliations) < max(40, min(2000, n_articles // 20)):
         province = rng.choice(provinces)
@@ -109,7 +137,9 @@ def add_noise(rng: random.Random, text: str) -> str:
 
 
 def make_article(rng, sentences, topics, topic_weights) -> dict:
-    article_topics = rng.choices(range(TOPICS), weights=topic_weights, k=rng.choice((1, 1, 2)))
+    article_topics = rng.choices(
+        range(TOPICS), weights=topic_weights, k=rng.choice((1, 1, 2))
+    )
     target = int(rng.triangular(700, 3200, 1400))
     topic_sentences = []
     for t in article_topics:
@@ -144,7 +174,9 @@ def make_article(rng, sentences, topics, topic_weights) -> dict:
     return {
         "title": title,
         "kicker": "",
-        "lede": rng.choice(topic_sentences) if topic_sentences and rng.random() < 0.3 else "",
+        "lede": rng.choice(topic_sentences)
+        if topic_sentences and rng.random() < 0.3
+        else "",
         "body": body,
         "original_ocr": add_noise(rng, body) if rng.random() < 0.7 else body,
         "topics": article_topics,
@@ -174,10 +206,15 @@ def generate(n: int, *, seed: int = 20240520, batch: int = 2000, progress=None) 
     columns = {c.name: c for c in Column.objects.filter(name__in=COLUMNS)}
     people = make_people(rng, n, provinces)
     with transaction.atomic():
-        authors = Author.objects.bulk_create([Author(name=name, sort_key=name) for name in people.authors])
+        authors = Author.objects.bulk_create(
+            [Author(name=name, sort_key=name) for name in people.authors]
+        )
         province_by_name = {p.short_name: p for p in Province.objects.all()}
         affiliations = Affiliation.objects.bulk_create(
-            [Affiliation(name=name, province=province_by_name[prov]) for name, prov in people.affiliations]
+            [
+                Affiliation(name=name, province=province_by_name[prov])
+                for name, prov in people.affiliations
+            ]
         )
     start_date = date(2014, 1, 1)
     made = 0
@@ -194,7 +231,8 @@ def generate(n: int, *, seed: int = 20240520, batch: int = 2000, progress=None) 
                         raw_encoding="utf-8",
                         raw_text=raw.decode(),
                         raw_sha256=hashlib.sha256(raw).hexdigest(),
-                        publication_date=start_date + timedelta(days=rng.randrange(365 * 11)),
+                        publication_date=start_date
+                        + timedelta(days=rng.randrange(365 * 11)),
                         page_label="合成数据",
                     )
                 )
@@ -208,7 +246,9 @@ def generate(n: int, *, seed: int = 20240520, batch: int = 2000, progress=None) 
                     Article(
                         issue=issues[j // 5],
                         column=columns.get(column),
-                        kind=Article.Kind.DIGEST if column == "观点撷英" else Article.Kind.ARTICLE,
+                        kind=Article.Kind.DIGEST
+                        if column == "观点撷英"
+                        else Article.Kind.ARTICLE,
                         position=j % 5 + 1,
                         status=rng.choice(list(Article.Status.values)),
                         **data,
@@ -231,4 +271,3 @@ def generate(n: int, *, seed: int = 20240520, batch: int = 2000, progress=None) 
         if progress:
             progress(made)
     return {"topics": topics, "sentences": len(sentences), "authors": len(authors)}
-

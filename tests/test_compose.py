@@ -8,7 +8,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SETTINGS_SOURCE = (ROOT / "archive" / "settings.py").read_text(encoding="utf-8")
-SETTINGS_ENV = set(re.findall(r"""(?:environ\.get|env_flag)\(\s*["']([A-Z_]+)["']""", SETTINGS_SOURCE))
+SETTINGS_ENV = set(
+    re.findall(r"""(?:environ\.get|env_flag)\(\s*["']([A-Z_]+)["']""", SETTINGS_SOURCE)
+)
 
 
 def test_services_are_db_and_web():
@@ -25,7 +27,10 @@ def test_database_is_postgres_16_with_volume_and_healthcheck():
 def test_web_environment_is_read_by_settings():
     env = COMPOSE["services"]["web"]["environment"]
     assert set(env) <= SETTINGS_ENV, set(env) - SETTINGS_ENV
-    assert env["DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in env["DATABASE_URL"]
+    assert (
+        env["DATABASE_URL"].startswith("postgresql://")
+        and "@db:5432/" in env["DATABASE_URL"]
+    )
     assert env["DEBUG"] == "0"
 
 

@@ -471,9 +471,7 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     for char in pattern:
         if "A" <= char <= "Z":
             parts.append(
-                f"(?P={char})"
-                if char in seen
-                else f"(?P<{char}>{CJK_CHAR.pattern})"
+                f"(?P={char})" if char in seen else f"(?P<{char}>{CJK_CHAR.pattern})"
             )
             seen.add(char)
         else:
@@ -561,7 +559,11 @@ def _is_intended_repetition(text: str, start: int, size: int) -> bool:
     """Whether text[start:start+size] said twice is Chinese, not an OCR slip."""
     unit, doubled = text[start : start + size], text[start : start + 2 * size]
     words, patterns = _reduplications()
-    if doubled in words or is_dictionary_word(doubled) or all(c in NUMERALS for c in unit):
+    if (
+        doubled in words
+        or is_dictionary_word(doubled)
+        or all(c in NUMERALS for c in unit)
+    ):
         return True
     for pattern in patterns:
         for match in pattern.finditer(text, max(0, start - 4), start + 2 * size + 4):

@@ -31,7 +31,9 @@ BOMS = [
 # Everything in Unicode's "other" categories except line breaks and tabs: NUL is
 # refused by PostgreSQL, the rest are invisible OCR debris. The set is frozen: an
 # issue's text is what these bytes decode to, and the fixity check re-derives it.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]")
+CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]"
+)
 
 
 class RefusedInput(ValueError):
@@ -47,7 +49,9 @@ class DecodedPage:
 def decode_page(data: bytes, *, max_bytes: int | None = None) -> DecodedPage:
     """Decode raw page bytes, or raise RefusedInput with a reason an editor can act on."""
     if max_bytes is not None and len(data) > max_bytes:
-        raise RefusedInput(f"文件过大（{len(data)} 字节，上限 {max_bytes} 字节），不像单个版面的文本。")
+        raise RefusedInput(
+            f"文件过大（{len(data)} 字节，上限 {max_bytes} 字节），不像单个版面的文本。"
+        )
     if not data.strip():
         raise RefusedInput("文件为空或只有空白。")
     for signature, kind in BINARY_SIGNATURES.items():
@@ -72,7 +76,9 @@ def _decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise RefusedInput(f"文件以 {encoding} 标记开头，但内容无法按该编码解码。") from exc
+                raise RefusedInput(
+                    f"文件以 {encoding} 标记开头，但内容无法按该编码解码。"
+                ) from exc
     utf16 = _utf16_without_bom(data)
     if utf16:
         return utf16
@@ -114,6 +120,8 @@ def _looks_like_text(text: str) -> bool:
     if not text:
         return False
     printable = sum(
-        1 for ch in text if ch in "\n\r\t" or not unicodedata.category(ch).startswith("C")
+        1
+        for ch in text
+        if ch in "\n\r\t" or not unicodedata.category(ch).startswith("C")
     )
     return printable / len(text) > 0.97 and bool(CJK_CHAR.search(text))

@@ -637,7 +637,11 @@ def _resumes(host_tail: Unit | None, last: Unit, unit: Unit) -> bool:
         if word_runs_across(host_tail.key, unit.key) or starts_mid_sentence(unit):
             return True  # the host's interrupted sentence resumes here
     # A block is a column of another article: it ends where its sentence breaks off.
-    return unit.kind == "text" and last.dangling and not word_runs_across(last.key, unit.key)
+    return (
+        unit.kind == "text"
+        and last.dangling
+        and not word_runs_across(last.key, unit.key)
+    )
 
 
 def _note_names(draft: Draft) -> set[str]:
@@ -654,7 +658,9 @@ def _chained(block: Draft, target: Draft) -> list[int]:
         return []
     head = block.items[0].key
     return [
-        i for i, u in enumerate(target.items) if u.dangling and word_runs_across(u.key, head)
+        i
+        for i, u in enumerate(target.items)
+        if u.dangling and word_runs_across(u.key, head)
     ]
 
 

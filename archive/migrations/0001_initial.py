@@ -4,33 +4,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Issue',
+            name="Issue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publication_date', models.DateField(blank=True, db_index=True, help_text='OCR 文本中没有日期；导入时未提供则留空，由编辑补全。', null=True, verbose_name='出版日期')),
-                ('number', models.PositiveIntegerField(blank=True, help_text='报纸的总期号；未知时留空。', null=True, verbose_name='期号')),
-                ('page_label', models.CharField(blank=True, help_text='如“第7版”或“理论版”，用于引文。', max_length=40, verbose_name='版次')),
-                ('source_name', models.CharField(help_text='导入时的文件名，仅供追溯。', max_length=255, verbose_name='来源文件名')),
-                ('raw_bytes', models.BinaryField(help_text='收到的原始文件内容，逐字节保存。', verbose_name='原始字节')),
-                ('raw_encoding', models.CharField(editable=False, max_length=40, verbose_name='原始编码')),
-                ('raw_text', models.TextField(editable=False, help_text='解码后的原始 OCR 文本，永不修改。', verbose_name='原始 OCR 文本')),
-                ('raw_sha256', models.CharField(editable=False, help_text='原始字节的 SHA-256；同一文件不会被导入两次。', max_length=64, unique=True, verbose_name='SHA-256')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('import_flags', models.JSONField(blank=True, default=list, help_text='导入时无法归属到文章的提示。', verbose_name='导入提示')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "publication_date",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="OCR 文本中没有日期；导入时未提供则留空，由编辑补全。",
+                        null=True,
+                        verbose_name="出版日期",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="报纸的总期号；未知时留空。",
+                        null=True,
+                        verbose_name="期号",
+                    ),
+                ),
+                (
+                    "page_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="如“第7版”或“理论版”，用于引文。",
+                        max_length=40,
+                        verbose_name="版次",
+                    ),
+                ),
+                (
+                    "source_name",
+                    models.CharField(
+                        help_text="导入时的文件名，仅供追溯。",
+                        max_length=255,
+                        verbose_name="来源文件名",
+                    ),
+                ),
+                (
+                    "raw_bytes",
+                    models.BinaryField(
+                        help_text="收到的原始文件内容，逐字节保存。",
+                        verbose_name="原始字节",
+                    ),
+                ),
+                (
+                    "raw_encoding",
+                    models.CharField(
+                        editable=False, max_length=40, verbose_name="原始编码"
+                    ),
+                ),
+                (
+                    "raw_text",
+                    models.TextField(
+                        editable=False,
+                        help_text="解码后的原始 OCR 文本，永不修改。",
+                        verbose_name="原始 OCR 文本",
+                    ),
+                ),
+                (
+                    "raw_sha256",
+                    models.CharField(
+                        editable=False,
+                        help_text="原始字节的 SHA-256；同一文件不会被导入两次。",
+                        max_length=64,
+                        unique=True,
+                        verbose_name="SHA-256",
+                    ),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="导入时间"),
+                ),
+                (
+                    "import_flags",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="导入时无法归属到文章的提示。",
+                        verbose_name="导入提示",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '版面',
-                'verbose_name_plural': '版面',
-                'ordering': ['-publication_date', '-number', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('raw_sha256__regex', '^[0-9a-f]{64}$')), name='issue_sha256_is_hex')],
+                "verbose_name": "版面",
+                "verbose_name_plural": "版面",
+                "ordering": ["-publication_date", "-number", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("raw_sha256__regex", "^[0-9a-f]{64}$")),
+                        name="issue_sha256_is_hex",
+                    )
+                ],
             },
         ),
     ]

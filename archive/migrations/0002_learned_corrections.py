@@ -6,29 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0001_initial'),
+        ("archive", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LearnedCorrection',
+            name="LearnedCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('wrong', models.CharField(max_length=100, verbose_name='误识')),
-                ('right', models.CharField(max_length=100, verbose_name='更正为')),
-                ('times_applied', models.PositiveIntegerField(default=1, verbose_name='采用次数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('active', models.BooleanField(default=True, help_text='停用后不再作为建议提出。', verbose_name='启用')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='首次更正者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("wrong", models.CharField(max_length=100, verbose_name="误识")),
+                ("right", models.CharField(max_length=100, verbose_name="更正为")),
+                (
+                    "times_applied",
+                    models.PositiveIntegerField(default=1, verbose_name="采用次数"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="创建时间"),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="停用后不再作为建议提出。",
+                        verbose_name="启用",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="首次更正者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已学更正',
-                'verbose_name_plural': '已学更正',
-                'ordering': ['-times_applied', 'wrong'],
-                'constraints': [models.UniqueConstraint(fields=('wrong', 'right'), name='learned_correction_unique'), models.CheckConstraint(condition=models.Q(('wrong', models.F('right')), _negated=True), name='learned_correction_changes')],
+                "verbose_name": "已学更正",
+                "verbose_name_plural": "已学更正",
+                "ordering": ["-times_applied", "wrong"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("wrong", "right"), name="learned_correction_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("wrong", models.F("right")), _negated=True),
+                        name="learned_correction_changes",
+                    ),
+                ],
             },
         ),
     ]

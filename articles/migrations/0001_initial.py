@@ -5,118 +5,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('archive', '0001_initial'),
+        ("archive", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=40, verbose_name='姓名')),
-                ('sort_key', models.CharField(db_index=True, editable=False, help_text='按姓氏读音生成（曾 zēng、单 shàn），保存时自动更新。', max_length=200, verbose_name='拼音排序键')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='合并作者时保留的其他写法。', verbose_name='别名')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(db_index=True, max_length=40, verbose_name="姓名"),
+                ),
+                (
+                    "sort_key",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        help_text="按姓氏读音生成（曾 zēng、单 shàn），保存时自动更新。",
+                        max_length=200,
+                        verbose_name="拼音排序键",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="合并作者时保留的其他写法。",
+                        verbose_name="别名",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '作者',
-                'verbose_name_plural': '作者',
-                'ordering': ['sort_key', 'name'],
+                "verbose_name": "作者",
+                "verbose_name_plural": "作者",
+                "ordering": ["sort_key", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Column',
+            name="Column",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='栏目名称')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='网址名')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('description', models.TextField(blank=True, verbose_name='栏目简介')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="栏目名称"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=40, unique=True, verbose_name="网址名"),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="排序"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="栏目简介")),
             ],
             options={
-                'verbose_name': '栏目',
-                'verbose_name_plural': '栏目',
-                'ordering': ['order', 'name'],
+                "verbose_name": "栏目",
+                "verbose_name_plural": "栏目",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='国家统计局六位代码。', max_length=6, unique=True, verbose_name='行政区划代码')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='全称')),
-                ('short_name', models.CharField(max_length=10, unique=True, verbose_name='简称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="国家统计局六位代码。",
+                        max_length=6,
+                        unique=True,
+                        verbose_name="行政区划代码",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=20, unique=True, verbose_name="全称"),
+                ),
+                (
+                    "short_name",
+                    models.CharField(max_length=10, unique=True, verbose_name="简称"),
+                ),
             ],
             options={
-                'verbose_name': '省级行政区',
-                'verbose_name_plural': '省级行政区',
-                'ordering': ['code'],
+                "verbose_name": "省级行政区",
+                "verbose_name_plural": "省级行政区",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('article', '文章'), ('digest', '观点撷英'), ('graphic', '图解'), ('report', '报道'), ('brief', '简讯')], default='article', max_length=10, verbose_name='体裁')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='文章在版面上的先后次序，从 1 开始。', verbose_name='版面顺序')),
-                ('kicker', models.CharField(blank=True, max_length=200, verbose_name='引题')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('lede', models.TextField(blank=True, help_text='版面上标有“观点”的提要框。', verbose_name='观点提要')),
-                ('body', models.TextField(blank=True, help_text='校对后的正文，段落之间空一行。', verbose_name='正文')),
-                ('original_ocr', models.TextField(editable=False, help_text='导入时本文对应的原始 OCR 文本，逐字保存，永不修改。', verbose_name='原始 OCR')),
-                ('status', models.CharField(choices=[('raw', '未校对'), ('in_review', '校对中'), ('verified', '已审定')], db_index=True, default='raw', max_length=10, verbose_name='校对状态')),
-                ('review_flags', models.JSONField(blank=True, default=list, help_text='导入程序拿不准的地方，每条含 code 与 message；处理后清除。', verbose_name='待核提示')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='每次保存加一，用于防止覆盖他人修改。', verbose_name='版本号')),
-                ('published', models.BooleanField(default=True, help_text='取消勾选后，读者页面、检索和接口都不再显示本文。', verbose_name='公开')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='archive.issue', verbose_name='版面')),
-                ('column', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.column', verbose_name='栏目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("article", "文章"),
+                            ("digest", "观点撷英"),
+                            ("graphic", "图解"),
+                            ("report", "报道"),
+                            ("brief", "简讯"),
+                        ],
+                        default="article",
+                        max_length=10,
+                        verbose_name="体裁",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="文章在版面上的先后次序，从 1 开始。",
+                        verbose_name="版面顺序",
+                    ),
+                ),
+                (
+                    "kicker",
+                    models.CharField(blank=True, max_length=200, verbose_name="引题"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "lede",
+                    models.TextField(
+                        blank=True,
+                        help_text="版面上标有“观点”的提要框。",
+                        verbose_name="观点提要",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="校对后的正文，段落之间空一行。",
+                        verbose_name="正文",
+                    ),
+                ),
+                (
+                    "original_ocr",
+                    models.TextField(
+                        editable=False,
+                        help_text="导入时本文对应的原始 OCR 文本，逐字保存，永不修改。",
+                        verbose_name="原始 OCR",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("raw", "未校对"),
+                            ("in_review", "校对中"),
+                            ("verified", "已审定"),
+                        ],
+                        db_index=True,
+                        default="raw",
+                        max_length=10,
+                        verbose_name="校对状态",
+                    ),
+                ),
+                (
+                    "review_flags",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="导入程序拿不准的地方，每条含 code 与 message；处理后清除。",
+                        verbose_name="待核提示",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="每次保存加一，用于防止覆盖他人修改。",
+                        verbose_name="版本号",
+                    ),
+                ),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=True,
+                        help_text="取消勾选后，读者页面、检索和接口都不再显示本文。",
+                        verbose_name="公开",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="修改时间"),
+                ),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="archive.issue",
+                        verbose_name="版面",
+                    ),
+                ),
+                (
+                    "column",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="articles.column",
+                        verbose_name="栏目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文章',
-                'verbose_name_plural': '文章',
-                'ordering': ['issue', 'position', 'id'],
+                "verbose_name": "文章",
+                "verbose_name_plural": "文章",
+                "ordering": ["issue", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='规范名称')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='同一机构在版面上出现过的其他写法；以后导入时自动归并到本机构。', verbose_name='别名')),
-                ('level', models.CharField(choices=[('central', '中央/全国'), ('provincial', '省级'), ('municipal', '地市级'), ('county', '县级'), ('other', '其他')], default='other', max_length=12, verbose_name='级别')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='affiliations', to='articles.province', verbose_name='所在省份')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=120, unique=True, verbose_name="规范名称"
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="同一机构在版面上出现过的其他写法；以后导入时自动归并到本机构。",
+                        verbose_name="别名",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("central", "中央/全国"),
+                            ("provincial", "省级"),
+                            ("municipal", "地市级"),
+                            ("county", "县级"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliations",
+                        to="articles.province",
+                        verbose_name="所在省份",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '作者单位',
-                'verbose_name_plural': '作者单位',
-                'ordering': ['name'],
+                "verbose_name": "作者单位",
+                "verbose_name_plural": "作者单位",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Authorship',
+            name="Authorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, help_text='如“党组书记、常务副主席”“本报记者”“策划/制图”。', max_length=200, verbose_name='职务或角色')),
-                ('contribution', models.CharField(choices=[('author', '作者'), ('credit', '署名（策划、制图、整理）'), ('quoted', '引述专家')], default='author', max_length=10, verbose_name='署名类型')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='署名顺序')),
-                ('affiliation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='authorships', to='articles.affiliation', verbose_name='当时单位')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='articles.article', verbose_name='文章')),
-                ('author', models.ForeignKey(blank=True, help_text='版面只给出职务、没有署名时留空。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='authorships', to='articles.author', verbose_name='作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="如“党组书记、常务副主席”“本报记者”“策划/制图”。",
+                        max_length=200,
+                        verbose_name="职务或角色",
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.CharField(
+                        choices=[
+                            ("author", "作者"),
+                            ("credit", "署名（策划、制图、整理）"),
+                            ("quoted", "引述专家"),
+                        ],
+                        default="author",
+                        max_length=10,
+                        verbose_name="署名类型",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="署名顺序"
+                    ),
+                ),
+                (
+                    "affiliation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorships",
+                        to="articles.affiliation",
+                        verbose_name="当时单位",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorships",
+                        to="articles.article",
+                        verbose_name="文章",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="版面只给出职务、没有署名时留空。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorships",
+                        to="articles.author",
+                        verbose_name="作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '署名',
-                'verbose_name_plural': '署名',
-                'ordering': ['article', 'contribution', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'contribution', 'order'), name='authorship_order_unique'), models.CheckConstraint(condition=models.Q(('affiliation__isnull', True), ('author__isnull', True), ('role', ''), _negated=True), name='authorship_says_something')],
+                "verbose_name": "署名",
+                "verbose_name_plural": "署名",
+                "ordering": ["article", "contribution", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "contribution", "order"),
+                        name="authorship_order_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("affiliation__isnull", True),
+                            ("author__isnull", True),
+                            ("role", ""),
+                            _negated=True,
+                        ),
+                        name="authorship_says_something",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['issue', 'position'], name='articles_ar_issue_i_d7863c_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["issue", "position"], name="articles_ar_issue_i_d7863c_idx"
+            ),
         ),
     ]

@@ -6,32 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_columns_and_provinces'),
+        ("articles", "0002_columns_and_provinces"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReaderReport',
+            name="ReaderReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('selected_text', models.CharField(max_length=500, verbose_name='读者选中的文字')),
-                ('suggestion', models.CharField(blank=True, max_length=500, verbose_name='建议改为')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='说明')),
-                ('status', models.CharField(choices=[('new', '待处理'), ('accepted', '已采纳'), ('dismissed', '已驳回')], db_index=True, default='new', max_length=10, verbose_name='处理状态')),
-                ('dismiss_reason', models.CharField(blank=True, max_length=500, verbose_name='驳回理由')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='提交时间')),
-                ('client_hash', models.CharField(blank=True, editable=False, help_text='读者 IP 的加盐摘要，仅用于限流。', max_length=64, verbose_name='来源摘要')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reader_reports', to='articles.article', verbose_name='文章')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "selected_text",
+                    models.CharField(max_length=500, verbose_name="读者选中的文字"),
+                ),
+                (
+                    "suggestion",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="建议改为"
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(blank=True, max_length=2000, verbose_name="说明"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "待处理"),
+                            ("accepted", "已采纳"),
+                            ("dismissed", "已驳回"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                        verbose_name="处理状态",
+                    ),
+                ),
+                (
+                    "dismiss_reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="驳回理由"
+                    ),
+                ),
+                (
+                    "handled_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="处理时间"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="提交时间"),
+                ),
+                (
+                    "client_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="读者 IP 的加盐摘要，仅用于限流。",
+                        max_length=64,
+                        verbose_name="来源摘要",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reader_reports",
+                        to="articles.article",
+                        verbose_name="文章",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '读者纠错',
-                'verbose_name_plural': '读者纠错',
-                'ordering': ['-created_at'],
+                "verbose_name": "读者纠错",
+                "verbose_name_plural": "读者纠错",
+                "ordering": ["-created_at"],
             },
         ),
     ]

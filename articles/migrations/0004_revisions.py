@@ -6,45 +6,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_reader_reports'),
+        ("articles", "0003_reader_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['issue', 'position', 'id'], 'permissions': [('verify_article', '可以审定文章（审校）'), ('replace_across_archive', '可以全库查找替换（审校）')], 'verbose_name': '文章', 'verbose_name_plural': '文章'},
+            name="article",
+            options={
+                "ordering": ["issue", "position", "id"],
+                "permissions": [
+                    ("verify_article", "可以审定文章（审校）"),
+                    ("replace_across_archive", "可以全库查找替换（审校）"),
+                ],
+                "verbose_name": "文章",
+                "verbose_name_plural": "文章",
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='dismissed_suggestions',
-            field=models.JSONField(blank=True, default=list, editable=False, help_text='编辑驳回过的更正建议（原文→建议@上下文），不再重复提示。', verbose_name='已驳回建议'),
+            model_name="article",
+            name="dismissed_suggestions",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                editable=False,
+                help_text="编辑驳回过的更正建议（原文→建议@上下文），不再重复提示。",
+                verbose_name="已驳回建议",
+            ),
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='保存后文章的版本号。', verbose_name='版本号')),
-                ('kind', models.CharField(choices=[('import', '导入'), ('edit', '校对修改'), ('suggestion', '采纳建议'), ('revert', '回退'), ('report', '采纳读者纠错'), ('status', '状态变更'), ('replace', '批量替换'), ('structure', '结构调整')], default='edit', max_length=12, verbose_name='类型')),
-                ('note', models.CharField(max_length=500, verbose_name='修改说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('changed_fields', models.JSONField(default=list, verbose_name='改动字段')),
-                ('kicker', models.CharField(blank=True, max_length=200, verbose_name='引题')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('lede', models.TextField(blank=True, verbose_name='观点提要')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('status', models.CharField(choices=[('raw', '未校对'), ('in_review', '校对中'), ('verified', '已审定')], max_length=10, verbose_name='校对状态')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.article', verbose_name='文章')),
-                ('editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to=settings.AUTH_USER_MODEL, verbose_name='编辑')),
-                ('reverted_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.revision', verbose_name='回退到')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="保存后文章的版本号。", verbose_name="版本号"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("import", "导入"),
+                            ("edit", "校对修改"),
+                            ("suggestion", "采纳建议"),
+                            ("revert", "回退"),
+                            ("report", "采纳读者纠错"),
+                            ("status", "状态变更"),
+                            ("replace", "批量替换"),
+                            ("structure", "结构调整"),
+                        ],
+                        default="edit",
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("note", models.CharField(max_length=500, verbose_name="修改说明")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="时间"
+                    ),
+                ),
+                (
+                    "changed_fields",
+                    models.JSONField(default=list, verbose_name="改动字段"),
+                ),
+                (
+                    "kicker",
+                    models.CharField(blank=True, max_length=200, verbose_name="引题"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("lede", models.TextField(blank=True, verbose_name="观点提要")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("raw", "未校对"),
+                            ("in_review", "校对中"),
+                            ("verified", "已审定"),
+                        ],
+                        max_length=10,
+                        verbose_name="校对状态",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="articles.article",
+                        verbose_name="文章",
+                    ),
+                ),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编辑",
+                    ),
+                ),
+                (
+                    "reverted_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.revision",
+                        verbose_name="回退到",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '修订',
-                'verbose_name_plural': '修订',
-                'ordering': ['article', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'number'), name='revision_number_unique')],
+                "verbose_name": "修订",
+                "verbose_name_plural": "修订",
+                "ordering": ["article", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article", "number"), name="revision_number_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -6,61 +6,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_editor_groups'),
+        ("articles", "0005_editor_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='derived_from',
-            field=models.ManyToManyField(blank=True, help_text='拆分或合并产生的文章指向其文字所出自的文章（其原始 OCR 保持不变）。', related_name='derivatives', to='articles.article', verbose_name='来源文章'),
+            model_name="article",
+            name="derived_from",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="拆分或合并产生的文章指向其文字所出自的文章（其原始 OCR 保持不变）。",
+                related_name="derivatives",
+                to="articles.article",
+                verbose_name="来源文章",
+            ),
         ),
         migrations.CreateModel(
-            name='ReplaceBatch',
+            name="ReplaceBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pattern', models.CharField(max_length=200, verbose_name='查找')),
-                ('replacement', models.CharField(blank=True, max_length=200, verbose_name='替换为')),
-                ('is_regex', models.BooleanField(default=False, verbose_name='正则表达式')),
-                ('scope', models.JSONField(blank=True, default=dict, verbose_name='范围')),
-                ('note', models.CharField(max_length=500, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('match_count', models.PositiveIntegerField(default=0, verbose_name='替换处数')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('editor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='replace_batches', to=settings.AUTH_USER_MODEL, verbose_name='编辑')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撤销人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("pattern", models.CharField(max_length=200, verbose_name="查找")),
+                (
+                    "replacement",
+                    models.CharField(blank=True, max_length=200, verbose_name="替换为"),
+                ),
+                (
+                    "is_regex",
+                    models.BooleanField(default=False, verbose_name="正则表达式"),
+                ),
+                (
+                    "scope",
+                    models.JSONField(blank=True, default=dict, verbose_name="范围"),
+                ),
+                ("note", models.CharField(max_length=500, verbose_name="说明")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="时间"),
+                ),
+                (
+                    "match_count",
+                    models.PositiveIntegerField(default=0, verbose_name="替换处数"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="撤销时间"
+                    ),
+                ),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replace_batches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编辑",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="撤销人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '批量替换',
-                'verbose_name_plural': '批量替换',
-                'ordering': ['-created_at'],
+                "verbose_name": "批量替换",
+                "verbose_name_plural": "批量替换",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='revision',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='articles.replacebatch', verbose_name='批量替换'),
+            model_name="revision",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="revisions",
+                to="articles.replacebatch",
+                verbose_name="批量替换",
+            ),
         ),
         migrations.CreateModel(
-            name='StructureChange',
+            name="StructureChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operation', models.CharField(choices=[('split', '拆分文章'), ('merge', '合并文章'), ('move', '移动段落'), ('reorder', '调整版面顺序'), ('placement', '修改栏目/体裁等'), ('authorships', '修改署名'), ('affiliation', '修改单位'), ('merge_authors', '合并作者'), ('merge_affiliations', '合并单位'), ('undo', '撤销')], max_length=20, verbose_name='操作')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('before', models.JSONField(default=list, verbose_name='操作前的数据')),
-                ('created_objects', models.JSONField(default=list, verbose_name='新建的对象')),
-                ('article_versions', models.JSONField(default=dict, verbose_name='操作后的文章版本')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('editor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='structure_changes', to=settings.AUTH_USER_MODEL, verbose_name='编辑')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("split", "拆分文章"),
+                            ("merge", "合并文章"),
+                            ("move", "移动段落"),
+                            ("reorder", "调整版面顺序"),
+                            ("placement", "修改栏目/体裁等"),
+                            ("authorships", "修改署名"),
+                            ("affiliation", "修改单位"),
+                            ("merge_authors", "合并作者"),
+                            ("merge_affiliations", "合并单位"),
+                            ("undo", "撤销"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=500, verbose_name="说明"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="时间"),
+                ),
+                ("before", models.JSONField(default=list, verbose_name="操作前的数据")),
+                (
+                    "created_objects",
+                    models.JSONField(default=list, verbose_name="新建的对象"),
+                ),
+                (
+                    "article_versions",
+                    models.JSONField(default=dict, verbose_name="操作后的文章版本"),
+                ),
+                (
+                    "undone_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="撤销时间"
+                    ),
+                ),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="structure_changes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编辑",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结构调整',
-                'verbose_name_plural': '结构调整',
-                'ordering': ['-created_at'],
+                "verbose_name": "结构调整",
+                "verbose_name_plural": "结构调整",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -17,10 +17,15 @@ def grant(apps, schema_editor):
     for name, pairs in (("编辑", EDITOR), ("审校", REVIEWER)):
         group = Group.objects.get(name=name)
         for app, codename in pairs:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+            )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_replace_and_structure"), ("articles", "0005_editor_groups")]
+    dependencies = [
+        ("articles", "0006_replace_and_structure"),
+        ("articles", "0005_editor_groups"),
+    ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -23,7 +23,9 @@ def citation_box(article):
     return {
         "article": article,
         "reference": citations.gbt7714(article, index=None),
-        "formats": [(key, f.label) for key, f in exports.FORMATS.items() if key != "csv"],
+        "formats": [
+            (key, f.label) for key, f in exports.FORMATS.items() if key != "csv"
+        ],
     }
 
 
@@ -64,11 +66,17 @@ def people_of(article) -> list[Person]:
     people = []
     for b in citations.responsible(article):
         affiliation = b.affiliation.name if b.affiliation_id else ""
-        province = b.affiliation.province.short_name if b.affiliation_id and b.affiliation.province_id else ""
+        province = (
+            b.affiliation.province.short_name
+            if b.affiliation_id and b.affiliation.province_id
+            else ""
+        )
         if b.author_id:
             people.append(Person(b.author.name, b.author_id, affiliation, province))
         else:
-            people.append(Person(f"{affiliation}{b.role}" or "未署名", None, "", province))
+            people.append(
+                Person(f"{affiliation}{b.role}" or "未署名", None, "", province)
+            )
     return people
 
 

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw")
+    user = django_user_model.objects.create_superuser(
+        "chief", "chief@example.org", "pw"
+    )
     client.force_login(user)
     return client
 
@@ -48,13 +50,25 @@ def test_original_ocr_is_read_only_in_the_admin(staff_client, make_article):
 def test_issues_cannot_be_added_or_deleted_in_the_admin(staff_client, make_issue):
     issue = make_issue()
     assert staff_client.get(reverse("admin:archive_issue_add")).status_code == 403
-    assert staff_client.get(reverse("admin:archive_issue_delete", args=[issue.pk])).status_code == 403
+    assert (
+        staff_client.get(
+            reverse("admin:archive_issue_delete", args=[issue.pk])
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize(
     "name",
-    ["archive_issue", "articles_article", "articles_column", "articles_author",
-     "articles_affiliation", "articles_province", "articles_authorship"],
+    [
+        "archive_issue",
+        "articles_article",
+        "articles_column",
+        "articles_author",
+        "articles_affiliation",
+        "articles_province",
+        "articles_authorship",
+    ],
 )
 def test_every_model_has_a_working_changelist(staff_client, make_article, name):
     make_article()

@@ -22,10 +22,16 @@ QUERIES = "枫桥经验,工匠精神,智慧工会"
 def backup(db, tmp_path, django_user_model):
     for page in SEED_PAGES:
         import_page(page.read_bytes(), source_name=page.name)
-    editor = django_user_model.objects.create_user("bianji", password="pw", is_staff=True)
+    editor = django_user_model.objects.create_user(
+        "bianji", password="pw", is_staff=True
+    )
     article = Article.objects.order_by("pk").first()
     corrections.save_correction(
-        article, editor=editor, base_version=article.version, changes={"body": article.body + "补记。"}, note="补记"
+        article,
+        editor=editor,
+        base_version=article.version,
+        changes={"body": article.body + "补记。"},
+        note="补记",
     )
     path = tmp_path / "backup.zip"
     call_command("backup_archive", str(path), verbosity=0)
@@ -33,8 +39,20 @@ def backup(db, tmp_path, django_user_model):
 
 
 def run(database_url, tmp_path, *args):
-    env = {**os.environ, "DATABASE_URL": database_url, "SEARCH_INDEX_PATH": str(tmp_path / f"index-{abs(hash(database_url))}"), "VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SEARCH_INDEX_PATH": str(tmp_path / f"index-{abs(hash(database_url))}"),
+        "VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -42,9 +60,9 @@ def run(database_url, tmp_path, *args):
 def restore_and_digest(database_url, backup, tmp_path):
     run(database_url, tmp_path, "restore_archive", str(backup))
     run(database_url, tmp_path, "rebuild_index", "--noinput")
-    return json.loads(run(database_url, tmp_path, "archive_digest", "--queries", QUERIES))
-
-
+    return json.loads(
+        run(database_url, tmp_path, "archive_digest", "--queries", QUERIES)
+    )
 
 
 def test_backup_manifest_detects_a_changed_byte(backup, tmp_path):
@@ -65,7 +83,9 @@ def test_backup_manifest_detects_a_changed_byte(backup, tmp_path):
 
 def test_round_trip_sqlite_to_sqlite(backup, tmp_path):
     expected = archive_digest()
-    restored = restore_and_digest(f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup, tmp_path)
+    restored = restore_and_digest(
+        f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup, tmp_path
+    )
     assert restored["counts"] == expected["counts"]
     assert restored["articles"] == expected["articles"]
     assert all(restored["search"][q] for q in QUERIES.split(",")), restored["search"]
@@ -75,7 +95,9 @@ def postgres_url():
     try:
         import psycopg
 
-        psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+        psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3
+        ).close()
     except Exception:  # noqa: BLE001 - any failure means no server to test against
         return None
     return "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -92,8 +114,12 @@ def test_round_trip_sqlite_to_postgres(backup, tmp_path, settings):
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         expected = archive_digest()
-        sqlite_restored = restore_and_digest(f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup, tmp_path)
-        restored = restore_and_digest(f"postgresql://postgres@127.0.0.1:5432/{name}", backup, tmp_path)
+        sqlite_restored = restore_and_digest(
+            f"sqlite:///{tmp_path / 'restored.sqlite3'}", backup, tmp_path
+        )
+        restored = restore_and_digest(
+            f"postgresql://postgres@127.0.0.1:5432/{name}", backup, tmp_path
+        )
         assert restored["counts"] == expected["counts"]
         assert restored["articles"] == expected["articles"]
         assert restored["search"] == sqlite_restored["search"]
@@ -112,6 +138,9 @@ def test_restore_refuses_a_non_empty_database(backup, tmp_path):
 def test_backup_includes_revisions_and_users(backup):
     data = json.loads(read_backup(backup)["data.json"])
     models = {row["model"] for row in data}
-    assert {"articles.revision", "auth.user", "archive.issue", "articles.authorship"} <= models
-
-
+    assert {
+        "articles.revision",
+        "auth.user",
+        "archive.issue",
+        "articles.authorship",
+    } <= models

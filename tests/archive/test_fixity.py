@@ -33,7 +33,9 @@ def test_a_corrupted_original_is_caught(imported, capsys):
 
 def test_a_changed_article_original_is_caught(imported):
     article = imported[0].articles.first()
-    type(article).objects.filter(pk=article.pk).update(original_ocr=article.original_ocr + "篡改")
+    type(article).objects.filter(pk=article.pk).update(
+        original_ocr=article.original_ocr + "篡改"
+    )
     report = verify_fixity()
     assert not report.ok and "原始 OCR" in report.mismatched[0]
 

@@ -41,17 +41,31 @@ def test_the_same_person_on_two_pages_is_one_author(db, seed_bytes):
     names = list(Author.objects.values_list("name", flat=True))
     assert len(names) == len(set(names))
     # The graphics editor credited on two pages is a single Author with two credits.
-    credited = Author.objects.filter(authorships__contribution=Authorship.Contribution.CREDIT).distinct()
-    assert any(a.authorships.values("article__issue").distinct().count() >= 2 for a in credited)
-    assert Affiliation.objects.filter(name="中国劳动关系学院", province__short_name="北京").exists()
+    credited = Author.objects.filter(
+        authorships__contribution=Authorship.Contribution.CREDIT
+    ).distinct()
+    assert any(
+        a.authorships.values("article__issue").distinct().count() >= 2 for a in credited
+    )
+    assert Affiliation.objects.filter(
+        name="中国劳动关系学院", province__short_name="北京"
+    ).exists()
 
 
 def test_reimporting_the_same_bytes_is_a_no_op(db, seed_bytes):
     first = import_page(seed_bytes[1], source_name="a.txt")
-    counts = (Issue.objects.count(), Article.objects.count(), Authorship.objects.count())
+    counts = (
+        Issue.objects.count(),
+        Article.objects.count(),
+        Authorship.objects.count(),
+    )
     again = import_page(seed_bytes[1], source_name="b.txt")
     assert again.status == "unchanged" and again.issue == first.issue
-    assert counts == (Issue.objects.count(), Article.objects.count(), Authorship.objects.count())
+    assert counts == (
+        Issue.objects.count(),
+        Article.objects.count(),
+        Authorship.objects.count(),
+    )
 
 
 def test_changed_bytes_for_an_imported_page_are_refused(db, seed_bytes):
@@ -63,12 +77,20 @@ def test_changed_bytes_for_an_imported_page_are_refused(db, seed_bytes):
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"   \n\n", b"%PDF-1.4\n...", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", bytes(range(256)) * 8],
+    [
+        b"",
+        b"   \n\n",
+        b"%PDF-1.4\n...",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+        bytes(range(256)) * 8,
+    ],
 )
 def test_bad_input_is_refused_and_writes_nothing(db, data):
     with pytest.raises(ImportRefused):
         import_page(data, source_name="bad.txt")
-    assert Issue.objects.count() == Article.objects.count() == Author.objects.count() == 0
+    assert (
+        Issue.objects.count() == Article.objects.count() == Author.objects.count() == 0
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "gb18030"])
@@ -97,10 +119,15 @@ def test_import_pages_batch_with_one_bad_file(db, tmp_path, capsys):
     other = tmp_path / "other.txt"
     other.write_bytes(SEED_PAGES[1].read_bytes())
     with pytest.raises(CommandError, match="1 个文件未能导入"):
-        call_command("import_pages", str(tmp_path), "--date", "2024-05-20", "--page", "第7版")
+        call_command(
+            "import_pages", str(tmp_path), "--date", "2024-05-20", "--page", "第7版"
+        )
     output = capsys.readouterr()
     assert "bad.txt" in output.err + output.out and "PDF" in output.err + output.out
-    assert sorted(Issue.objects.values_list("source_name", flat=True)) == ["good.txt", "other.txt"]
+    assert sorted(Issue.objects.values_list("source_name", flat=True)) == [
+        "good.txt",
+        "other.txt",
+    ]
     assert set(Issue.objects.values_list("page_label", flat=True)) == {"第7版"}
     assert str(Issue.objects.first().publication_date) == "2024-05-20"
 
@@ -117,16 +144,31 @@ def test_import_pages_reports_an_unchanged_reimport(db, tmp_path, capsys):
 def test_manifest_gives_dates_per_file(db, tmp_path):
     (tmp_path / "a.txt").write_bytes(SEED_PAGES[0].read_bytes())
     manifest = tmp_path / "manifest.csv"
-    manifest.write_bytes(codecs.BOM_UTF8 + "file,date,number,page\na.txt,2024-06-03,8123,第7版\n".encode())
+    manifest.write_bytes(
+        codecs.BOM_UTF8
+        + "file,date,number,page\na.txt,2024-06-03,8123,第7版\n".encode()
+    )
     call_command("import_pages", str(tmp_path / "a.txt"), "--manifest", str(manifest))
     issue = Issue.objects.get()
-    assert (str(issue.publication_date), issue.number, issue.page_label) == ("2024-06-03", 8123, "第7版")
+    assert (str(issue.publication_date), issue.number, issue.page_label) == (
+        "2024-06-03",
+        8123,
+        "第7版",
+    )
 
 
 def test_dry_run_prints_json_and_writes_nothing(db, capsys):
     call_command("import_pages", str(SEED_PAGES[0]), "--dry-run", "--format", "json")
     parsed = json.loads(capsys.readouterr().out)
-    assert parsed["pieces"] and {"kind", "column", "title", "lede", "body", "authors", "flags"} <= set(parsed["pieces"][0])
+    assert parsed["pieces"] and {
+        "kind",
+        "column",
+        "title",
+        "lede",
+        "body",
+        "authors",
+        "flags",
+    } <= set(parsed["pieces"][0])
     assert Issue.objects.count() == 0
 
 

@@ -6,11 +6,17 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(client, username, password, **extra):
-    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, **extra)
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        **extra,
+    )
 
 
 def test_admin_login_is_rate_limited(client, django_user_model, settings):
-    django_user_model.objects.create_user("bianji", password="right-password", is_staff=True)
+    django_user_model.objects.create_user(
+        "bianji", password="right-password", is_staff=True
+    )
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert attempt(client, "bianji", "wrong").status_code == 200
     assert attempt(client, "bianji", "wrong").status_code == 429
@@ -23,5 +29,7 @@ def test_admin_login_is_rate_limited(client, django_user_model, settings):
 
 
 def test_a_successful_login_still_works(client, django_user_model):
-    django_user_model.objects.create_user("bianji", password="right-password", is_staff=True)
+    django_user_model.objects.create_user(
+        "bianji", password="right-password", is_staff=True
+    )
     assert attempt(client, "bianji", "right-password").status_code == 302

@@ -44,7 +44,11 @@ def test_issue_clean_detects_hash_mismatch(make_issue):
 def test_reference_data_is_loaded_by_migrations():
     """The five columns and all 34 provincial-level divisions exist after migrate."""
     assert set(Column.objects.values_list("name", flat=True)) == {
-        "观点", "工作研究", "前沿观察", "热点思考", "观点撷英",
+        "观点",
+        "工作研究",
+        "前沿观察",
+        "热点思考",
+        "观点撷英",
     }
     assert Province.objects.count() == 34
     assert Province.objects.get(short_name="宁夏").name == "宁夏回族自治区"

@@ -58,11 +58,19 @@ def make_person(db):
     def make(article, name=None, affiliation=None, province=None, **fields):
         place = None
         if affiliation:
-            prov = Province.objects.filter(short_name=province).first() if province else None
-            place, _ = Affiliation.objects.get_or_create(name=affiliation, defaults={"province": prov})
+            prov = (
+                Province.objects.filter(short_name=province).first()
+                if province
+                else None
+            )
+            place, _ = Affiliation.objects.get_or_create(
+                name=affiliation, defaults={"province": prov}
+            )
         author = Author.objects.get_or_create(name=name)[0] if name else None
         fields.setdefault("order", article.authorships.count() + 1)
-        return Authorship.objects.create(article=article, author=author, affiliation=place, **fields)
+        return Authorship.objects.create(
+            article=article, author=author, affiliation=place, **fields
+        )
 
     return make
 
@@ -87,7 +95,6 @@ def _search_page(query="", **filters):
     return build_search_page(params)
 
 
-
 @pytest.fixture
 def add_article(make_issue, make_person):
     """An article on a page of its own: add_article("标题", "正文", date=…, column="观点", people=[…])."""
@@ -95,10 +102,22 @@ def add_article(make_issue, make_person):
 
     counter = iter(range(1, 10_000))
 
-    def add(title, body="", *, date=None, column=None, original_ocr=None, people=(), **fields):
+    def add(
+        title,
+        body="",
+        *,
+        date=None,
+        column=None,
+        original_ocr=None,
+        people=(),
+        **fields,
+    ):
         n = next(counter)
-        issue = make_issue(raw=f"测试版面 {n} {title}".encode(), source_name=f"test-{n}.txt",
-                           publication_date=date)
+        issue = make_issue(
+            raw=f"测试版面 {n} {title}".encode(),
+            source_name=f"test-{n}.txt",
+            publication_date=date,
+        )
         article = Article.objects.create(
             issue=issue,
             title=title,

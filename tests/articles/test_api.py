@@ -37,7 +37,9 @@ def openapi(client):
 def get_valid(client, openapi, url, params=None, status=200):
     response = client.get(url, params or {})
     assert response.status_code == status, response.content[:500]
-    openapi.validate_response(DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response))
+    openapi.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )
     return response.json()
 
 
@@ -63,24 +65,51 @@ def test_every_endpoint_answers_as_its_schema_says(seed, client, openapi):
     for url in urls:
         get_valid(client, openapi, url)
     get_valid(client, openapi, urls[1], {"include": "ocr"})
-    get_valid(client, openapi, urls[0], {"province": "北京", "sort": "title", "page_size": 2})
+    get_valid(
+        client, openapi, urls[0], {"province": "北京", "sort": "title", "page_size": 2}
+    )
 
 
-def test_article_detail_has_people_places_and_revisions(seed, client, openapi, django_user_model):
+def test_article_detail_has_people_places_and_revisions(
+    seed, client, openapi, django_user_model
+):
     article = find(seed, "双创")
     url = reverse("research:api-article-detail", args=[article.pk])
     data = get_valid(client, openapi, url)
     assert data["title"] == "推动“双创”活动持续发展的政策建议"
-    assert data["issue"] == {"id": article.issue_id, "publication_date": "2019-12-16", "number": None, "page_label": "第7版"}
-    people = [(a["author"]["name"], a["role"], a["affiliation"]["name"], a["affiliation"]["province"]["short_name"]) for a in data["authorships"]]
-    assert people == [("李长安", "教授", "对外经济贸易大学", "北京"), ("刘娜", "副教授", "上海机电学院", "上海")]
+    assert data["issue"] == {
+        "id": article.issue_id,
+        "publication_date": "2019-12-16",
+        "number": None,
+        "page_label": "第7版",
+    }
+    people = [
+        (
+            a["author"]["name"],
+            a["role"],
+            a["affiliation"]["name"],
+            a["affiliation"]["province"]["short_name"],
+        )
+        for a in data["authorships"]
+    ]
+    assert people == [
+        ("李长安", "教授", "对外经济贸易大学", "北京"),
+        ("刘娜", "副教授", "上海机电学院", "上海"),
+    ]
     assert data["revision_count"] == 1 and data["last_corrected_at"] is None
-    assert data["citation"] == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    assert (
+        data["citation"]
+        == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    )
     assert "body" in data and "original_ocr" not in data
 
     editor = django_user_model.objects.create_user("editor", is_staff=True)
     corrections.save_correction(
-        article, editor=editor, base_version=article.version, changes={"body": article.body + "\n\n补记。"}, note="补一句"
+        article,
+        editor=editor,
+        base_version=article.version,
+        changes={"body": article.body + "\n\n补记。"},
+        note="补一句",
     )
     data = get_valid(client, openapi, url)
     assert data["revision_count"] == 2 and data["last_corrected_at"] is not None
@@ -116,22 +145,37 @@ FILTER_CASES = [
 def test_api_filters_equal_the_html_list(seed, client, params):
     html = client.get(reverse("research:article_list"), {**params, "per_page": 100})
     expected = [a.pk for a in html.context["page"]]
-    data = client.get(reverse("research:api-article-list"), {**params, "page_size": 100}).json()
+    data = client.get(
+        reverse("research:api-article-list"), {**params, "page_size": 100}
+    ).json()
     assert [a["id"] for a in data["results"]] == expected
     assert data["count"] == len(expected)
 
 
 def test_author_filter_and_pagination(seed, client, openapi):
     designer = Author.objects.get(name="张菁")
-    first = get_valid(client, openapi, reverse("research:api-article-list"), {"author": designer.pk, "page_size": 2})
-    assert first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    first = get_valid(
+        client,
+        openapi,
+        reverse("research:api-article-list"),
+        {"author": designer.pk, "page_size": 2},
+    )
+    assert (
+        first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    )
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 1 and second["next"] is None
-    assert {a["kind"] for a in first["results"] + second["results"]} == {"digest", "graphic", "report"}
+    assert {a["kind"] for a in first["results"] + second["results"]} == {
+        "digest",
+        "graphic",
+        "report",
+    }
 
 
 def test_invalid_filters_are_a_400_with_reasons(seed, client):
-    response = client.get(reverse("research:api-article-list"), {"author": "x", "kind": "poem"})
+    response = client.get(
+        reverse("research:api-article-list"), {"author": "x", "kind": "poem"}
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"author", "kind"}
 
@@ -139,10 +183,23 @@ def test_invalid_filters_are_a_400_with_reasons(seed, client):
 def test_unpublished_articles_are_not_served(seed, client):
     hidden = find(seed, "双创")
     Article.objects.filter(pk=hidden.pk).update(published=False)
-    assert client.get(reverse("research:api-article-detail", args=[hidden.pk])).status_code == 404
-    ids = [a["id"] for a in client.get(reverse("research:api-article-list"), {"page_size": 100}).json()["results"]]
+    assert (
+        client.get(reverse("research:api-article-detail", args=[hidden.pk])).status_code
+        == 404
+    )
+    ids = [
+        a["id"]
+        for a in client.get(
+            reverse("research:api-article-list"), {"page_size": 100}
+        ).json()["results"]
+    ]
     assert hidden.pk not in ids
-    authors = [a["name"] for a in client.get(reverse("research:api-author-list"), {"page_size": 100}).json()["results"]]
+    authors = [
+        a["name"]
+        for a in client.get(
+            reverse("research:api-author-list"), {"page_size": 100}
+        ).json()["results"]
+    ]
     assert "李长安" not in authors and "张菁" in authors
 
 
@@ -150,12 +207,24 @@ def test_people_places_and_columns_lists(seed, client):
     authors = client.get(reverse("research:api-author-list"), {"page_size": 100}).json()
     names = [a["name"] for a in authors["results"]]
     assert "林尚立" not in names and "蔡昉" not in names  # quoted in a digest only
-    provinces = {p["short_name"]: p for p in client.get(reverse("research:api-province-list")).json()}
+    provinces = {
+        p["short_name"]: p
+        for p in client.get(reverse("research:api-province-list")).json()
+    }
     assert len(provinces) == 34 and provinces["山东"]["article_count"] == 1
-    columns = {c["slug"]: c["article_count"] for c in client.get(reverse("research:api-column-list")).json()}
-    assert columns["redian-sikao"] == 2 and set(columns) == set(Column.objects.values_list("slug", flat=True))
+    columns = {
+        c["slug"]: c["article_count"]
+        for c in client.get(reverse("research:api-column-list")).json()
+    }
+    assert columns["redian-sikao"] == 2 and set(columns) == set(
+        Column.objects.values_list("slug", flat=True)
+    )
     issues = client.get(reverse("research:api-issue-list")).json()
-    assert [i["publication_date"] for i in issues["results"]] == ["2024-05-20", "2023-01-09", "2019-12-16"]
+    assert [i["publication_date"] for i in issues["results"]] == [
+        "2024-05-20",
+        "2023-01-09",
+        "2019-12-16",
+    ]
 
 
 def test_etag_and_last_modified(seed, client, django_user_model):
@@ -167,14 +236,30 @@ def test_etag_and_last_modified(seed, client, django_user_model):
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     listing = client.get(reverse("research:api-article-list"))
-    assert client.get(reverse("research:api-article-list"), HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
+    assert (
+        client.get(
+            reverse("research:api-article-list"), HTTP_IF_NONE_MATCH=listing["ETag"]
+        ).status_code
+        == 304
+    )
     assert "Last-Modified" in listing
 
     editor = django_user_model.objects.create_user("editor", is_staff=True)
-    corrections.save_correction(article, editor=editor, base_version=article.version, changes={"title": "新标题"}, note="改题")
+    corrections.save_correction(
+        article,
+        editor=editor,
+        base_version=article.version,
+        changes={"title": "新标题"},
+        note="改题",
+    )
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again.json()["title"] == "新标题"
-    assert client.get(reverse("research:api-article-list"), HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 200
+    assert (
+        client.get(
+            reverse("research:api-article-list"), HTTP_IF_NONE_MATCH=listing["ETag"]
+        ).status_code
+        == 200
+    )
 
 
 def test_anonymous_clients_are_throttled(seed, client):
@@ -189,7 +274,10 @@ def test_docs_are_served_locally(client):
     assert docs.count("<h1") == 1 and "/api/articles/" in docs
     swagger = client.get(reverse("research:api_swagger")).content.decode()
     assert "cdn" not in swagger.lower() and "jsdelivr" not in swagger
-    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in swagger
+    assert (
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+        in swagger
+    )
     assert "<style" not in swagger
     script = client.get(reverse("research:api_swagger"), {"script": ""})
     assert script["Content-Type"].startswith("application/javascript")
@@ -198,6 +286,19 @@ def test_docs_are_served_locally(client):
 def test_schema_documents_the_filters(client):
     schema = client.get(reverse("research:api_schema"), {"format": "json"}).json()
     names = {p["name"] for p in schema["paths"]["/api/articles/"]["get"]["parameters"]}
-    assert {"author", "affiliation", "province", "column", "kind", "status", "year_from", "year_to", "q", "sort", "page", "page_size"} <= names
+    assert {
+        "author",
+        "affiliation",
+        "province",
+        "column",
+        "kind",
+        "status",
+        "year_from",
+        "year_to",
+        "q",
+        "sort",
+        "page",
+        "page_size",
+    } <= names
     detail = schema["paths"]["/api/articles/{id}/"]["get"]
     assert "include" in {p["name"] for p in detail["parameters"]}

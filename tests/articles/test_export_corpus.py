@@ -25,7 +25,14 @@ def seed():
 def exported(seed, tmp_path):
     target = tmp_path / "corpus"
     out = StringIO()
-    call_command("export_corpus", str(target), "--base-url", "https://archive.example.cn", stdout=out, verbosity=0)
+    call_command(
+        "export_corpus",
+        str(target),
+        "--base-url",
+        "https://archive.example.cn",
+        stdout=out,
+        verbosity=0,
+    )
     assert "已导出 14 篇文章" in out.getvalue()
     return target
 
@@ -39,11 +46,16 @@ def test_jsonl_and_text_files_hold_the_corrected_public_text(seed, exported):
     assert record["body"] == article.body and "original_ocr" not in record
     assert record["url"] == f"https://archive.example.cn/article/{article.pk}/"
     assert record["date"] == "2019-12-16" and record["page_label"] == "第7版"
-    assert [(a["name"], a["affiliation"], a["province"]) for a in record["authorships"]] == [
+    assert [
+        (a["name"], a["affiliation"], a["province"]) for a in record["authorships"]
+    ] == [
         ("李长安", "对外经济贸易大学", "北京"),
         ("刘娜", "上海机电学院", "上海"),
     ]
-    assert record["citation"] == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    assert (
+        record["citation"]
+        == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    )
     assert record["revision_count"] == 1
     text = (exported / "text" / f"{article.pk:07d}.txt").read_text(encoding="utf-8")
     assert text.startswith("标题：推动“双创”活动持续发展的政策建议\n")
@@ -96,23 +108,35 @@ def test_unpublished_articles_stay_out(seed, tmp_path):
 
 
 def test_published_zip_is_listed_and_streamed(seed, tmp_path, client):
-    with override_settings(CORPUS_EXPORT_DIR=tmp_path / "exports", CORPUS_EXPORTS_KEPT=1):
+    with override_settings(
+        CORPUS_EXPORT_DIR=tmp_path / "exports", CORPUS_EXPORTS_KEPT=1
+    ):
         out = StringIO()
         call_command("export_corpus", stdout=out, stderr=StringIO())
         (zip_path,) = exports.published_exports()
         assert str(zip_path) in out.getvalue()
-        assert not [p for p in (tmp_path / "exports").iterdir() if p.name.startswith(".")]
+        assert not [
+            p for p in (tmp_path / "exports").iterdir() if p.name.startswith(".")
+        ]
         page = client.get(reverse("research:downloads")).content.decode()
         assert zip_path.name in page and exports.sha256_file(zip_path) in page
         response = client.get(reverse("research:download_file", args=[zip_path.name]))
-        assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+        assert (
+            response.status_code == 200
+            and response["Content-Type"] == "application/zip"
+        )
         downloaded = tmp_path / "downloaded.zip"
         downloaded.write_bytes(b"".join(response.streaming_content))
         unpacked = tmp_path / "unpacked"
         with zipfile.ZipFile(downloaded) as archive:
             archive.extractall(unpacked)
         assert exports.verify_manifest(unpacked) == []
-        for name in ("../settings.py", "corpus-x.zip", zip_path.name + ".sha256", "..%2Fsecret_key"):
+        for name in (
+            "../settings.py",
+            "corpus-x.zip",
+            zip_path.name + ".sha256",
+            "..%2Fsecret_key",
+        ):
             assert client.get(reverse("research:downloads") + name).status_code == 404
 
 
@@ -123,7 +147,9 @@ def test_old_zips_are_pruned(seed, tmp_path):
         scratch = tmp_path / "scratch"
         exports.write_corpus(scratch)
         for day in (1, 2, 3):
-            exports.zip_corpus(scratch, tmp_path, stamp=datetime(2025, 1, day, tzinfo=UTC))
+            exports.zip_corpus(
+                scratch, tmp_path, stamp=datetime(2025, 1, day, tzinfo=UTC)
+            )
         removed = exports.prune_exports(tmp_path, 2)
         assert [p.name for p in removed] == ["corpus-20250101T000000Z.zip"]
         assert [p.name for p in exports.published_exports()] == [

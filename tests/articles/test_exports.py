@@ -61,28 +61,38 @@ def test_csv_has_bom_and_the_right_fields(seed, client):
     assert row["版次"] == "第7版"
     assert row["报纸"] == "工人日报"
     assert row["网址"] == f"http://testserver/article/{find(seed, '双创').pk}/"
-    assert row["GB/T 7714 引文"] == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    assert (
+        row["GB/T 7714 引文"]
+        == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    )
 
 
 def test_csv_export_is_the_filtered_list_in_its_order(seed, client):
     params = {"year_from": "2023", "sort": "title"}
     rows = list(csv.DictReader(io.StringIO(list_export(client, "csv", params)[1:])))
-    assert [int(r["编号"]) for r in rows] == [a.pk for a in filtering.article_results(params)]
+    assert [int(r["编号"]) for r in rows] == [
+        a.pk for a in filtering.article_results(params)
+    ]
     assert len(rows) == 10
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_neutralises_formulas(start):
-    assert exports.csv_safe(f"{start}HYPERLINK(\"http://evil\")") == f"'{start}HYPERLINK(\"http://evil\")"
+    assert (
+        exports.csv_safe(f'{start}HYPERLINK("http://evil")')
+        == f'\'{start}HYPERLINK("http://evil")'
+    )
     assert exports.csv_safe("安全的标题") == "安全的标题"
     assert exports.csv_safe(42) == 42
 
 
 def test_csv_injection_from_ocr_text_is_neutralised(client, make_article):
-    make_article(title='=HYPERLINK("http://evil.example","点我")', lede="+1+2", kicker="@SUM(A1)")
+    make_article(
+        title='=HYPERLINK("http://evil.example","点我")', lede="+1+2", kicker="@SUM(A1)"
+    )
     rows = list(csv.DictReader(io.StringIO(list_export(client, "csv")[1:])))
     (row,) = rows
-    assert row["标题"] == "'=HYPERLINK(\"http://evil.example\",\"点我\")"
+    assert row["标题"] == '\'=HYPERLINK("http://evil.example","点我")'
     assert row["观点提要"] == "'+1+2"
     assert row["引题"] == "'@SUM(A1)"
     assert row["GB/T 7714 引文"].startswith("'=HYPERLINK")
@@ -113,14 +123,19 @@ def test_bibtex_reads_back_with_chinese_names_and_the_paper_from_settings(seed, 
     (entry,) = database.entries
     assert entry["ENTRYTYPE"] == "article"
     assert entry["journal"] == "测试日报"
-    assert [a.strip("{} ") for a in entry["author"].split(" and ")] == ["李长安", "刘娜"]
+    assert [a.strip("{} ") for a in entry["author"].split(" and ")] == [
+        "李长安",
+        "刘娜",
+    ]
     assert entry["title"].strip("{}") == "推动“双创”活动持续发展的政策建议"
     assert (entry["year"], entry["month"], entry["day"]) == ("2019", "12", "16")
     assert entry["pages"] == "7"
     assert entry["ID"] == f"lichangan2019-{find(seed, '双创').pk}"
     # Every seed article parses, each under its own key.
     everything = bibtexparser.loads(list_export(client, "bib"))
-    assert len({e["ID"] for e in everything.entries}) == Article.objects.public().count()
+    assert (
+        len({e["ID"] for e in everything.entries}) == Article.objects.public().count()
+    )
 
 
 def test_bibtex_escapes_special_characters(make_article):
@@ -131,13 +146,19 @@ def test_bibtex_escapes_special_characters(make_article):
 
 
 def test_endnote_tagged_format(seed, client):
-    records = tagged_records(list_export(client, "enw", {"province": "上海"}), r"^(%\S) (.*)$")
+    records = tagged_records(
+        list_export(client, "enw", {"province": "上海"}), r"^(%\S) (.*)$"
+    )
     (record,) = records
     assert record["%0"] == ["Newspaper Article"]
     assert record["%A"] == ["李长安", "刘娜"]
     assert record["%T"] == ["推动“双创”活动持续发展的政策建议"]
     assert record["%J"] == ["工人日报"]
-    assert record["%D"] == ["2019"] and record["%8"] == ["2019-12-16"] and record["%P"] == ["7"]
+    assert (
+        record["%D"] == ["2019"]
+        and record["%8"] == ["2019-12-16"]
+        and record["%P"] == ["7"]
+    )
 
 
 def test_noteexpress_format(seed, client):
@@ -152,40 +173,65 @@ def test_noteexpress_format(seed, client):
 
 
 def test_numbered_gbt7714_list(seed, client):
-    lines = list_export(client, "txt", {"year_from": 2019, "year_to": 2019, "sort": "date"}).splitlines()
+    lines = list_export(
+        client, "txt", {"year_from": 2019, "year_to": 2019, "sort": "date"}
+    ).splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("[1] ") and lines[3].startswith("[4] ")
-    assert "[3] 李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)." in lines
+    assert (
+        "[3] 李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+        in lines
+    )
 
 
 def test_single_article_citations(seed, client):
     article = find(seed, "双创")
     for fmt in ("ris", "bib", "enw", "noteexpress", "txt", "csv"):
-        text = download(client, reverse("research:cite_article", args=[article.pk, fmt]))
+        text = download(
+            client, reverse("research:cite_article", args=[article.pk, fmt])
+        )
         assert "李长安" in text
-    (entry,) = rispy.loads(download(client, reverse("research:cite_article", args=[article.pk, "ris"])))
+    (entry,) = rispy.loads(
+        download(client, reverse("research:cite_article", args=[article.pk, "ris"]))
+    )
     assert entry["authors"] == ["李长安", "刘娜"]
-    assert client.get(reverse("research:cite_article", args=[article.pk, "docx"])).status_code == 404
+    assert (
+        client.get(
+            reverse("research:cite_article", args=[article.pk, "docx"])
+        ).status_code
+        == 404
+    )
 
 
 def test_unpublished_articles_are_never_exported(seed, client):
     hidden = find(seed, "双创")
     Article.objects.filter(pk=hidden.pk).update(published=False)
     assert "双创" not in list_export(client, "csv")
-    assert client.get(reverse("research:cite_article", args=[hidden.pk, "ris"])).status_code == 404
+    assert (
+        client.get(
+            reverse("research:cite_article", args=[hidden.pk, "ris"])
+        ).status_code
+        == 404
+    )
 
 
 def test_line_breaks_in_values_stay_inside_one_tagged_line(make_article):
     article = make_article(title="第一行\n第二行", lede="甲\r\n乙")
-    Authorship.objects.create(article=article, author=Author.objects.create(name="王五"))
+    Authorship.objects.create(
+        article=article, author=Author.objects.create(name="王五")
+    )
     entry = rispy.loads(exports.ris_record(exports.citation(article)))[0]
     assert entry["title"] == "第一行 第二行" and entry["abstract"] == "甲 乙"
 
 
-def test_export_of_a_large_list_streams_in_a_fixed_number_of_queries(client, make_article, django_assert_max_num_queries):
+def test_export_of_a_large_list_streams_in_a_fixed_number_of_queries(
+    client, make_article, django_assert_max_num_queries
+):
     for i in range(30):
         article = make_article(title=f"文章{i}")
-        Authorship.objects.create(article=article, author=Author.objects.create(name=f"作者{i}"))
+        Authorship.objects.create(
+            article=article, author=Author.objects.create(name=f"作者{i}")
+        )
     with django_assert_max_num_queries(6):
         text = list_export(client, "ris")
     assert text.count("TY  - NEWS") == 30

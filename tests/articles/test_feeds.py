@@ -34,7 +34,9 @@ def test_rss_lists_newest_articles_with_lede_as_description(seed, client):
     by_title = {i.findtext("title"): i for i in items}
     item = by_title["推动“双创”活动持续发展的政策建议"]
     assert item.findtext("description") == find(seed, "双创").lede
-    assert item.findtext("link") == f"http://testserver/article/{find(seed, '双创').pk}/"
+    assert (
+        item.findtext("link") == f"http://testserver/article/{find(seed, '双创').pk}/"
+    )
     assert item.findtext("category") == "观点"
     # An article without a lede is summarised by its opening words.
     graphic = by_title["重点群体创业 推进行动来了！"]
@@ -45,10 +47,17 @@ def test_atom_feed(seed, client):
     feed = fetch(client, "feed_atom")
     entries = feed.findall("a:entry", ATOM)
     assert len(entries) == 14
-    entry = next(e for e in entries if e.findtext("a:title", namespaces=ATOM) == "推动“双创”活动持续发展的政策建议")
+    entry = next(
+        e
+        for e in entries
+        if e.findtext("a:title", namespaces=ATOM) == "推动“双创”活动持续发展的政策建议"
+    )
     assert entry.findtext("a:summary", namespaces=ATOM) == find(seed, "双创").lede
     assert entry.findtext("a:author/a:name", namespaces=ATOM) == "李长安、刘娜"
-    assert entry.find("a:updated", ATOM) is not None and entry.find("a:published", ATOM) is not None
+    assert (
+        entry.find("a:updated", ATOM) is not None
+        and entry.find("a:published", ATOM) is not None
+    )
 
 
 def test_column_feeds(seed, client):
@@ -60,7 +69,10 @@ def test_column_feeds(seed, client):
     atom = fetch(client, "column_feed_atom", "redian-sikao")
     assert len(atom.findall("a:entry", ATOM)) == 2
     assert "热点思考" in atom.findtext("a:title", namespaces=ATOM)
-    assert client.get(reverse("research:column_feed_rss", args=["nope"])).status_code == 404
+    assert (
+        client.get(reverse("research:column_feed_rss", args=["nope"])).status_code
+        == 404
+    )
 
 
 @override_settings(FEED_ITEMS=3)

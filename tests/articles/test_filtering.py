@@ -21,7 +21,12 @@ SEED_DATES = [date(2024, 5, 20), date(2023, 1, 9), date(2019, 12, 16)]
 def import_seed() -> dict[str, Article]:
     """The three seed pages through the importer, dated and labelled 第7版; articles by title."""
     for path, day in zip(SEED_PAGES, SEED_DATES, strict=True):
-        import_page(path.read_bytes(), source_name=path.name, publication_date=day, page_label="第7版")
+        import_page(
+            path.read_bytes(),
+            source_name=path.name,
+            publication_date=day,
+            page_label="第7版",
+        )
     return {a.title: a for a in Article.objects.all()}
 
 
@@ -76,12 +81,18 @@ def test_year_range(seed):
         a.title for a in seed.values() if a.issue.publication_date.year == 2019
     }
     # Reversed bounds are read the right way round.
-    assert titles({"year_from": 2024, "year_to": 2023}) == titles({"year_from": 2023, "year_to": 2024})
+    assert titles({"year_from": 2024, "year_to": 2023}) == titles(
+        {"year_from": 2023, "year_to": 2024}
+    )
     assert titles({"year_from": 2020, "year_to": 2022}) == set()
 
 
 def test_affiliation_kind_and_status(seed):
-    school = Authorship.objects.filter(affiliation__name="中国劳动关系学院").first().affiliation
+    school = (
+        Authorship.objects.filter(affiliation__name="中国劳动关系学院")
+        .first()
+        .affiliation
+    )
     assert titles({"affiliation": school.pk}) == {
         find(seed, "枫桥经验").title,  # its author note names only the institution
         find(seed, "新就业形态劳动者权益").title,
@@ -120,9 +131,14 @@ def test_facet_counts_use_the_other_filters(seed):
     provinces = {v.value: v.count for v in facets["province"]}
     assert provinces["山东"] == 1 and provinces["北京"] == 4
     assert [v.value for v in facets["province"] if v.selected] == ["山东"]
-    hot = {v.value: v.count for v in filtering.facet_counts({"column": "热点思考"})["province"]}
+    hot = {
+        v.value: v.count
+        for v in filtering.facet_counts({"column": "热点思考"})["province"]
+    }
     assert hot == {"北京": 1, "山东": 1}
-    years = {v.value: v.count for v in filtering.facet_counts({"year_from": 2024})["year"]}
+    years = {
+        v.value: v.count for v in filtering.facet_counts({"year_from": 2024})["year"]
+    }
     assert years == {"2019": 4, "2023": 5, "2024": 5}
     # Each facet value's count is what choosing it gives.
     for value in filtering.facet_counts({"year_to": 2023})["column"]:
@@ -132,21 +148,39 @@ def test_facet_counts_use_the_other_filters(seed):
 def test_a_chosen_value_without_articles_stays_in_its_facet(seed):
     li = Author.objects.get(name="李长安")
     facets = filtering.facet_counts({"author": li.pk, "province": "广东"})
-    assert [(v.label, v.count, v.selected) for v in facets["author"]][0] == ("李长安", 0, True)
+    assert [(v.label, v.count, v.selected) for v in facets["author"]][0] == (
+        "李长安",
+        0,
+        True,
+    )
     active = filtering.active_filters(filtering.parse_params({"author": li.pk}), facets)
     assert [(f.label, f.value) for f in active] == [("作者", "李长安")]
 
 
 def test_sort_by_title_and_author_pinyin(seed, make_article):
-    for name, title in [("曾宪梓", "测试甲"), ("单霁翔", "测试乙"), ("张三", "测试丙"), ("沈括", "测试丁")]:
+    for name, title in [
+        ("曾宪梓", "测试甲"),
+        ("单霁翔", "测试乙"),
+        ("张三", "测试丙"),
+        ("沈括", "测试丁"),
+    ]:
         article = make_article(title=title, body="正文。")
-        Authorship.objects.create(article=article, author=Author.objects.create(name=name))
-    by_author = [a.title for a in filtering.article_results({"q": "", "sort": "author"}) if a.title.startswith("测试")]
+        Authorship.objects.create(
+            article=article, author=Author.objects.create(name=name)
+        )
+    by_author = [
+        a.title
+        for a in filtering.article_results({"q": "", "sort": "author"})
+        if a.title.startswith("测试")
+    ]
     # 单 shan, 沈 shen, 曾 zeng, 张 zhang (not dan, ceng).
     assert by_author == ["测试乙", "测试丁", "测试甲", "测试丙"]
     by_title = [a.title for a in filtering.article_results({"sort": "title"})]
     assert by_title[:2] == ["测试丙", "测试丁"]  # ce shi bing, ce shi ding
-    order = [by_title.index(find(seed, t).title) for t in ("地方工会", "发挥工会在国家", "发展新时代", "学习贯彻", "扎实推进")]
+    order = [
+        by_title.index(find(seed, t).title)
+        for t in ("地方工会", "发挥工会在国家", "发展新时代", "学习贯彻", "扎实推进")
+    ]
     assert order == sorted(order)  # di, fa hui, fa zhan, xue, zha
     newest = list(filtering.article_results({}))
     assert newest[0].issue.publication_date == date(2024, 5, 20)
@@ -158,14 +192,18 @@ def test_list_page_costs_the_same_queries_for_any_length(client, make_article):
 
     def queries(sort):
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("research:article_list"), {"sort": sort, "per_page": 100})
+            response = client.get(
+                reverse("research:article_list"), {"sort": sort, "per_page": 100}
+            )
         assert response.status_code == 200
         return len(captured)
 
     def add(n):
         for i in range(n):
             article = make_article(title=f"文章{i}", column=column)
-            Authorship.objects.create(article=article, author=Author.objects.create(name=f"作者{i}"))
+            Authorship.objects.create(
+                article=article, author=Author.objects.create(name=f"作者{i}")
+            )
 
     add(2)
     few = {sort: queries(sort) for sort in filtering.SORTS}
@@ -200,8 +238,13 @@ def test_hostile_parameters_never_break_the_page(seed, client):
 def test_keyword_goes_through_search(seed, monkeypatch):
     wanted = [find(seed, "双创").pk, find(seed, "智慧工会").pk]
     monkeypatch.setattr(filtering, "keyword_article_ids", lambda q, limit: wanted)
-    assert titles({"q": "工会"}) == {find(seed, "双创").title, find(seed, "智慧工会").title}
-    assert titles({"q": "工会", "year_to": 2019, "province": "上海"}) == {find(seed, "双创").title}
+    assert titles({"q": "工会"}) == {
+        find(seed, "双创").title,
+        find(seed, "智慧工会").title,
+    }
+    assert titles({"q": "工会", "year_to": 2019, "province": "上海"}) == {
+        find(seed, "双创").title
+    }
 
 
 def test_keyword_with_a_broken_search_backend_finds_nothing(seed, monkeypatch):
@@ -228,15 +271,33 @@ def test_list_page_is_accessible_and_shareable(seed, client):
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert "萃取传统文化精华" in html and "县级工会" not in html
-    for field in ("f-q", "f-author", "f-affiliation", "f-province", "f-column", "f-kind", "f-status", "f-year-from", "f-year-to", "f-sort"):
+    for field in (
+        "f-q",
+        "f-author",
+        "f-affiliation",
+        "f-province",
+        "f-column",
+        "f-kind",
+        "f-status",
+        "f-year-from",
+        "f-year-to",
+        "f-sort",
+    ):
         assert f'<label for="{field}"' in html
-    assert not re.search(r"<script(?![^>]*\bsrc=)", html)  # the CSP allows no inline script
-    assert "export.csv?province=%E5%B1%B1%E4%B8%9C&amp;column=%E7%83%AD%E7%82%B9%E6%80%9D%E8%80%83" in html
+    assert not re.search(
+        r"<script(?![^>]*\bsrc=)", html
+    )  # the CSP allows no inline script
+    assert (
+        "export.csv?province=%E5%B1%B1%E4%B8%9C&amp;column=%E7%83%AD%E7%82%B9%E6%80%9D%E8%80%83"
+        in html
+    )
     assert "2023年1月9日" in html
 
 
 def test_escaping_of_ocr_text(client, make_article):
-    make_article(title="<script>alert('x')</script>标题", lede="<img src=x onerror=alert(1)>")
+    make_article(
+        title="<script>alert('x')</script>标题", lede="<img src=x onerror=alert(1)>"
+    )
     html = client.get(reverse("research:article_list")).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html

@@ -14,36 +14,64 @@ def archive(add_article, search_index):
         "fengqiao": add_article(
             "发展新时代“枫桥经验” 提升劳动关系治理水平",
             "坚持和发展新时代“枫桥经验”，把矛盾纠纷化解在基层。推进劳动关系治理。",
-            date=date(2024, 5, 20), column="热点思考",
+            date=date(2024, 5, 20),
+            column="热点思考",
             people=[{"affiliation": "中国劳动关系学院", "province": "北京"}],
         ),
         "platform": add_article(
             "维护新就业形态劳动者权益",
             "新就业形态劳动者入会难。平台企业要落实主体责任。劳动关系和谐是治理的基础。",
             original_ocr="新就业形态劳动者人会难。平台企业要落实主体责任。劳动关系和谐是治理的基础。",
-            date=date(2023, 1, 9), column="前沿观察",
+            date=date(2023, 1, 9),
+            column="前沿观察",
             people=[
-                {"name": "闻效仪", "affiliation": "中国劳动关系学院", "province": "北京"},
-                {"name": "甘卫斌", "affiliation": "广东省深圳市总工会", "province": "广东"},
+                {
+                    "name": "闻效仪",
+                    "affiliation": "中国劳动关系学院",
+                    "province": "北京",
+                },
+                {
+                    "name": "甘卫斌",
+                    "affiliation": "广东省深圳市总工会",
+                    "province": "广东",
+                },
             ],
         ),
         "smart": add_article(
             "扎实推进智慧工会建设",
             "智慧工会让服务职工更精准。AI 与大数据在工会工作中的应用。党的领导是根本保证。",
-            date=date(2024, 5, 20), column="观点",
-            people=[{"name": "王君伟", "affiliation": "全国总工会网络工作部", "province": "北京"}],
+            date=date(2024, 5, 20),
+            column="观点",
+            people=[
+                {
+                    "name": "王君伟",
+                    "affiliation": "全国总工会网络工作部",
+                    "province": "北京",
+                }
+            ],
         ),
         "craft": add_article(
             "弘扬新时代工匠精神",
             "大力弘扬劳模精神、劳动精神、工匠精神。济南的职业院校培养大国工匠。",
-            date=date(2019, 12, 16), column="热点思考", status="verified",
-            people=[{"name": "王敏", "affiliation": "中共济南市委党校", "province": "山东"}],
+            date=date(2019, 12, 16),
+            column="热点思考",
+            status="verified",
+            people=[
+                {"name": "王敏", "affiliation": "中共济南市委党校", "province": "山东"}
+            ],
         ),
         "county": add_article(
             "新形势下强化县级工会职能发挥",
             "县级工会在工会组织体系中处于承上启下的位置。疫情期间工会积极行动。",
-            date=date(2019, 12, 16), column="工作研究",
-            people=[{"name": "汤建利", "affiliation": "宁夏回族自治区青铜峡市总工会", "province": "宁夏"}],
+            date=date(2019, 12, 16),
+            column="工作研究",
+            people=[
+                {
+                    "name": "汤建利",
+                    "affiliation": "宁夏回族自治区青铜峡市总工会",
+                    "province": "宁夏",
+                }
+            ],
         ),
     }
     search_index.rebuild()
@@ -103,7 +131,9 @@ def test_full_width_query(archive, search_page):
     assert titles(search_page("ＡＩ")) == [archive["smart"].title]
 
 
-def test_zero_width_character_in_the_query_and_in_the_text(add_article, search_index, search_page):
+def test_zero_width_character_in_the_query_and_in_the_text(
+    add_article, search_index, search_page
+):
     add_article("隐藏字符", "推进智慧\u200b工会建设。")
     search_index.rebuild()
     assert search_page("智慧工会").total == 1
@@ -116,7 +146,9 @@ def test_garbled_ocr_form_still_finds_the_article(archive, search_page):
 
 
 def test_facets_have_counts_and_combine(archive, search_page):
-    page = search_page("工会")  # in the text of two articles, in an affiliation of a third
+    page = search_page(
+        "工会"
+    )  # in the text of two articles, in an affiliation of a third
     assert page.total == 3
     groups = {g.facet.param: {v.value: v.count for v in g.values} for g in page.facets}
     assert groups["province"] == {"北京": 2, "广东": 1, "宁夏": 1}
@@ -136,12 +168,19 @@ def test_multivalued_facets_author_and_affiliation(archive, search_page):
     assert search_page("", kind="article", status="verified").total == 1
 
 
-def test_empty_query_shows_the_whole_archive_newest_first_with_filters(archive, search_page):
+def test_empty_query_shows_the_whole_archive_newest_first_with_filters(
+    archive, search_page
+):
     page = search_page("")
     assert page.total == 5
     assert page.sort == "date"
     assert titles(page)[-1] in {archive["craft"].title, archive["county"].title}
-    assert {g.facet.param for g in page.facets} >= {"column", "province", "year", "author"}
+    assert {g.facet.param for g in page.facets} >= {
+        "column",
+        "province",
+        "year",
+        "author",
+    }
 
 
 def test_sort_by_date(archive, search_page):
@@ -171,7 +210,9 @@ def test_ocr_markup_in_text_is_escaped(add_article, search_index, search_page):
     assert "<img" not in result.snippet and "&lt;img" in result.snippet
 
 
-@pytest.mark.parametrize("hostile", ["*", "[a TO z]", "text:", "*:*", "-", '"', "(", ") OR (", "\\"])
+@pytest.mark.parametrize(
+    "hostile", ["*", "[a TO z]", "text:", "*:*", "-", '"', "(", ") OR (", "\\"]
+)
 def test_hostile_queries_never_match_everything(archive, search_page, hostile):
     page = search_page(hostile)
     assert page.total < 5

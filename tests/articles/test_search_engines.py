@@ -5,13 +5,23 @@ from haystack import connections
 
 
 def test_default_engine_is_the_chinese_whoosh_engine(settings):
-    assert settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"] == "articles.search_backend.ChineseWhooshEngine"
-    assert settings.HAYSTACK_SIGNAL_PROCESSOR == "articles.search_signals.SearchSignalProcessor"
+    assert (
+        settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
+        == "articles.search_backend.ChineseWhooshEngine"
+    )
+    assert (
+        settings.HAYSTACK_SIGNAL_PROCESSOR
+        == "articles.search_signals.SearchSignalProcessor"
+    )
 
 
-@pytest.mark.parametrize(("analyzer", "tokenizer"), [("smartcn", "smartcn_tokenizer"), ("ik", "ik_max_word")])
+@pytest.mark.parametrize(
+    ("analyzer", "tokenizer"), [("smartcn", "smartcn_tokenizer"), ("ik", "ik_max_word")]
+)
 def test_elasticsearch_mapping_uses_the_chinese_analyzer(analyzer, tokenizer):
-    pytest.importorskip("elasticsearch", reason="the elasticsearch extra is not installed")
+    pytest.importorskip(
+        "elasticsearch", reason="the elasticsearch extra is not installed"
+    )
     from articles.search_elasticsearch import ChineseElasticsearchBackend
 
     backend = ChineseElasticsearchBackend(
@@ -31,8 +41,12 @@ def test_elasticsearch_mapping_uses_the_chinese_analyzer(analyzer, tokenizer):
 
 
 def test_elasticsearch_rejects_an_unknown_analyzer():
-    pytest.importorskip("elasticsearch", reason="the elasticsearch extra is not installed")
+    pytest.importorskip(
+        "elasticsearch", reason="the elasticsearch extra is not installed"
+    )
     from articles.search_elasticsearch import ChineseElasticsearchBackend
 
     with pytest.raises(ValueError, match="SEARCH_ANALYZER"):
-        ChineseElasticsearchBackend("es", URL="http://127.0.0.1:9", INDEX_NAME="x", ANALYZER="snowball")
+        ChineseElasticsearchBackend(
+            "es", URL="http://127.0.0.1:9", INDEX_NAME="x", ANALYZER="snowball"
+        )

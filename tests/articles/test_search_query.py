@@ -45,7 +45,23 @@ def test_zero_width_character_inside_a_word_is_removed():
 
 @pytest.mark.parametrize(
     "hostile",
-    ["*", "*:*", "text:", "[a TO z]", "(", ")", '"', "-", "^2", "~", "AND OR NOT", "\\", ":", "?", "{}"],
+    [
+        "*",
+        "*:*",
+        "text:",
+        "[a TO z]",
+        "(",
+        ")",
+        '"',
+        "-",
+        "^2",
+        "~",
+        "AND OR NOT",
+        "\\",
+        ":",
+        "?",
+        "{}",
+    ],
 )
 def test_query_syntax_never_reaches_the_engine(hostile):
     q = parse_query(hostile)
@@ -92,7 +108,9 @@ def test_searchqueryset_for_blank_query_is_everything(db):
 
 
 def test_searchqueryset_combines_words_phrases_and_exclusions(db):
-    sqs = build_searchqueryset(parse_query('工会 "劳动关系治理" -疫情'), {"province": ["山东"]}, sort="date")
+    sqs = build_searchqueryset(
+        parse_query('工会 "劳动关系治理" -疫情'), {"province": ["山东"]}, sort="date"
+    )
     built = sqs.query.build_query()
     assert "工会" in built and '"劳动关系治理"' in built and "NOT" in built
     assert sqs.query.narrow_queries == {'provinces:("山东")'}

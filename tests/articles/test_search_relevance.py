@@ -19,8 +19,12 @@ def seed_archive(django_db_setup, django_db_blocker, search_index_path):
     with django_db_blocker.unblock():
         with transaction.atomic():
             for path, day in zip(SEED_PAGES, ISSUES, strict=True):
-                import_page(path.read_bytes(), source_name=path.name,
-                            publication_date=date.fromisoformat(day), page_label="第7版")
+                import_page(
+                    path.read_bytes(),
+                    source_name=path.name,
+                    publication_date=date.fromisoformat(day),
+                    page_label="第7版",
+                )
             index = SearchIndex()
             index.rebuild()
             yield
@@ -51,12 +55,17 @@ JUDGED_FIRST = [
 
 
 @pytest.mark.parametrize(("query", "expected"), JUDGED_FIRST)
-def test_judged_query_ranks_its_article_first(seed_archive, db, search_page, query, expected):
+def test_judged_query_ranks_its_article_first(
+    seed_archive, db, search_page, query, expected
+):
     assert titles(search_page(query), 1) == [expected]
 
 
 JUDGED_TOP3 = [
-    ("王", {"扎实推进智慧工会建设", "萃取传统文化精华 弘扬新时代敬业精神"}),  # a surname
+    (
+        "王",
+        {"扎实推进智慧工会建设", "萃取传统文化精华 弘扬新时代敬业精神"},
+    ),  # a surname
     ("社会保障", {"推动社会保障理论研究创新发展"}),
     ("劳模精神 劳动精神", {"萃取传统文化精华 弘扬新时代敬业精神"}),
 ]
@@ -78,7 +87,9 @@ def test_facets_on_the_seed_archive(seed_archive, db, search_page):
 
 
 def test_phrase_on_the_seed_archive(seed_archive, db, search_page):
-    assert titles(search_page('"劳动关系治理"'), 1) == ["发展新时代“枫桥经验” 提升劳动关系治理水平"]
+    assert titles(search_page('"劳动关系治理"'), 1) == [
+        "发展新时代“枫桥经验” 提升劳动关系治理水平"
+    ]
 
 
 def test_snippet_marks_the_query_in_the_seed_text(seed_archive, db, search_page):

@@ -11,7 +11,10 @@ from articles import search_text as st
     ("raw", "normalised"),
     [
         ("發展新時代楓橋經驗", "发展新时代枫桥经验"),  # traditional → simplified
-        ("ＡＩ与５Ｇ", "ai与5g"),  # full-width Latin and digits → half-width, lower case
+        (
+            "ＡＩ与５Ｇ",
+            "ai与5g",
+        ),  # full-width Latin and digits → half-width, lower case
         ("枫桥\u200b经验", "枫桥经验"),  # zero-width space
         ("枫\u200d桥\ufeff经\u00ad验", "枫桥经验"),  # joiner, BOM, soft hyphen
         ("工会组 织", "工会组织"),  # a line-wrap space inside a word
@@ -33,14 +36,31 @@ def test_normalize_is_idempotent():
 def test_fast_nfkc_matches_unicodedata():
     import unicodedata
 
-    samples = ["ＡＢＣ，。", "e\u0301", "㈠㊣", "ﬁ", "가\u11a8", "①②", "工会，职工：“维权”"]
+    samples = [
+        "ＡＢＣ，。",
+        "e\u0301",
+        "㈠㊣",
+        "ﬁ",
+        "가\u11a8",
+        "①②",
+        "工会，职工：“维权”",
+    ]
     for sample in samples:
         assert st.nfkc(sample) == unicodedata.normalize("NFKC", sample)
 
 
 def test_index_terms_include_words_inside_longer_words():
     terms = st.index_postings(st.normalize("中华全国总工会推动工资集体协商"))
-    for inner in ("中华全国总工会", "总工会", "工会", "全国", "工资集体协商", "集体协商", "集体", "协商"):
+    for inner in (
+        "中华全国总工会",
+        "总工会",
+        "工会",
+        "全国",
+        "工资集体协商",
+        "集体协商",
+        "集体",
+        "协商",
+    ):
         assert inner in terms, inner
 
 
@@ -116,5 +136,7 @@ def test_snippet_centres_on_the_densest_matches():
 
 
 def test_snippet_without_matches_is_the_opening():
-    html = str(st.snippet("开头的文字" * 40, st.highlight_pattern(["不存在"]), width=20))
+    html = str(
+        st.snippet("开头的文字" * 40, st.highlight_pattern(["不存在"]), width=20)
+    )
     assert html.startswith("开头的文字") and "<mark>" not in html

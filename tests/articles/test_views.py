@@ -447,7 +447,9 @@ def test_pages_send_a_content_security_policy_and_use_no_inline_code(client, see
         assert "script-src 'self'" in policy and "style-src 'self'" in policy
         page = html(response)
         assert "style=" not in page
-        assert not re.search(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", page)
+        assert not re.search(
+            r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", page
+        )
         assert not re.search(r"\son[a-z]+=", page)
 
 

@@ -21,7 +21,9 @@ def article(make_article):
 
 
 def editor(django_user_model, name):
-    user = django_user_model.objects.create_user(name, password="correct-horse", is_staff=True)
+    user = django_user_model.objects.create_user(
+        name, password="correct-horse", is_staff=True
+    )
     user.groups.add(Group.objects.get(name="编辑"))
     return user
 
@@ -36,7 +38,9 @@ def login(context, live_server, username):
     return page
 
 
-def test_editor_accepts_a_suggestion_fixes_a_word_and_sees_history(browser, live_server, article, django_user_model):
+def test_editor_accepts_a_suggestion_fixes_a_word_and_sees_history(
+    browser, live_server, article, django_user_model
+):
     editor(django_user_model, "jia")
     editor(django_user_model, "yi")
     contexts = [browser.new_context(), browser.new_context()]

@@ -9,11 +9,17 @@ from articles.models import Article
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_preview_and_partial_apply(browser, live_server, make_article, django_user_model):
-    made = [make_article(title=f"第{i}篇", body=f"第{i}篇里的人会问题。") for i in range(3)]
+def test_preview_and_partial_apply(
+    browser, live_server, make_article, django_user_model
+):
+    made = [
+        make_article(title=f"第{i}篇", body=f"第{i}篇里的人会问题。") for i in range(3)
+    ]
     for a in made:
         corrections.record_import(a)
-    user = django_user_model.objects.create_user("shen", password="correct-horse", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "shen", password="correct-horse", is_staff=True
+    )
     user.groups.add(Group.objects.get(name="审校"))
     context = browser.new_context()
     try:
@@ -38,4 +44,6 @@ def replace_in_browser(page, live_server):
     page.click("button:has-text('替换所勾选的匹配')")
     page.wait_for_selector(".messagelist .success")
     bodies = sorted(Article.objects.values_list("body", flat=True))
-    assert sum("入会" in b for b in bodies) == 2 and sum("人会" in b for b in bodies) == 1
+    assert (
+        sum("入会" in b for b in bodies) == 2 and sum("人会" in b for b in bodies) == 1
+    )

@@ -124,7 +124,9 @@ def test_reader_goes_from_home_to_column_article_author_affiliation_and_province
     expect(
         page.get_by_role("region", name="合作作者").get_by_role("link", name="向忠雄")
     ).to_be_visible()
-    page.locator(".affiliation-history").get_by_role("link", name="贵州省总工会").click()
+    page.locator(".affiliation-history").get_by_role(
+        "link", name="贵州省总工会"
+    ).click()
     expect(page.locator("h1")).to_have_text("贵州省总工会")
     page.locator(".page-header .lead").get_by_role("link", name="贵州省").click()
     expect(page.locator("h1")).to_have_text("贵州省")

@@ -14,7 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def console_errors(page):
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"{message.text} {message.location}")
+            if message.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 
@@ -26,19 +33,27 @@ def table_rows(page, table) -> list[list[str]]:
     return rows
 
 
-def test_filter_by_province_and_column_then_export_csv(page, seed_archive, console_errors):
+def test_filter_by_province_and_column_then_export_csv(
+    page, seed_archive, console_errors
+):
     page.goto("/articles/")
     expect(page.locator("h1")).to_have_text("文章筛选")
     expect(page.locator(".result-count")).to_have_text("14")
     page.get_by_label("省份", exact=True).select_option("山东")
     page.get_by_label("栏目", exact=True).select_option("redian-sikao")
     page.get_by_role("button", name="筛选").click()
-    expect(page).to_have_url(re.compile(r"province=%E5%B1%B1%E4%B8%9C.*column=redian-sikao"))
+    expect(page).to_have_url(
+        re.compile(r"province=%E5%B1%B1%E4%B8%9C.*column=redian-sikao")
+    )
     expect(page.locator(".result-count")).to_have_text("1")
-    expect(page.locator(".research-entries .entry-title")).to_have_text("萃取传统文化精华 弘扬新时代敬业精神")
+    expect(page.locator(".research-entries .entry-title")).to_have_text(
+        "萃取传统文化精华 弘扬新时代敬业精神"
+    )
     expect(page.locator(".entry-people")).to_contain_text("中共济南市委党校")
     # The column facet now counts within 山东 only.
-    expect(page.get_by_label("栏目", exact=True).locator("option:checked")).to_have_text("热点思考（1）")
+    expect(
+        page.get_by_label("栏目", exact=True).locator("option:checked")
+    ).to_have_text("热点思考（1）")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV（Excel）").click()
@@ -68,7 +83,12 @@ def test_each_chart_draws_and_has_a_data_table(page, seed_archive, console_error
     years = table_rows(page, page.locator("#chart-years-caption ~ details table"))
     assert [row[0] for row in years] == ["2019", "2020", "2021", "2022", "2023", "2024"]
     assert [row[-1] for row in years] == ["4", "0", "0", "0", "5", "5"]
-    provinces = {row[0]: row[1:] for row in table_rows(page, page.locator("#chart-provinces-caption ~ details table"))}
+    provinces = {
+        row[0]: row[1:]
+        for row in table_rows(
+            page, page.locator("#chart-provinces-caption ~ details table")
+        )
+    }
     assert provinces["山东"] == ["1", "1"] and provinces["北京"][0] == "4"
 
     designer = Author.objects.get(name="张菁")
@@ -77,7 +97,11 @@ def test_each_chart_draws_and_has_a_data_table(page, seed_archive, console_error
     expect(page.locator("#chart-author")).to_have_attribute("data-chart-ready", "true")
     expect(page.locator("#chart-author canvas").first).to_be_visible()
     timeline = table_rows(page, page.locator("#chart-author-caption ~ details table"))
-    assert [(row[0], row[-1]) for row in timeline if row[-1] != "0"] == [("2019", "1"), ("2023", "1"), ("2024", "1")]
+    assert [(row[0], row[-1]) for row in timeline if row[-1] != "0"] == [
+        ("2019", "1"),
+        ("2023", "1"),
+        ("2024", "1"),
+    ]
     # Nothing the Content-Security-Policy refused, no script errors.
     assert console_errors == []
 
@@ -92,23 +116,36 @@ def test_filtered_charts_follow_the_list(page, seed_archive, console_errors):
     assert console_errors == []
 
 
-def test_citation_box_copies_the_reference(page, seed_archive, live_server, console_errors):
+def test_citation_box_copies_the_reference(
+    page, seed_archive, live_server, console_errors
+):
     # The article page belongs to the portal; the box is rendered here as it would be there.
     from django.template import Context, Template
 
     from articles.models import Article
 
     article = Article.objects.get(title__contains="双创")
-    box = Template("{% load research_tags %}{% citation_box article %}").render(Context({"article": article}))
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto("/api/columns/")  # same origin as the site, so the page may use the clipboard
-    page.set_content(f'<!DOCTYPE html><html lang="zh-CN"><head><link rel="icon" href="data:,"></head><body><main>{box}</main></body></html>')
+    box = Template("{% load research_tags %}{% citation_box article %}").render(
+        Context({"article": article})
+    )
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=live_server.url
+    )
+    page.goto(
+        "/api/columns/"
+    )  # same origin as the site, so the page may use the clipboard
+    page.set_content(
+        f'<!DOCTYPE html><html lang="zh-CN"><head><link rel="icon" href="data:,"></head><body><main>{box}</main></body></html>'
+    )
     button = page.get_by_role("button", name="复制引文")
     expect(button).to_be_visible()
     button.click()
     expect(page.locator(".copy-status")).to_have_text("已复制到剪贴板。")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    assert (
+        copied
+        == "李长安, 刘娜. 推动“双创”活动持续发展的政策建议[N]. 工人日报, 2019-12-16(7)."
+    )
     with page.expect_download() as download_info:
         page.get_by_role("link", name="RIS").click()
     assert "TY  - NEWS" in open(download_info.value.path(), encoding="utf-8").read()

@@ -33,7 +33,9 @@ def chromium(request):
     """Debian's chromium: the session's shared browser (tests/browser/conftest.py) if there is
     one, since Playwright's sync API allows one instance per thread; otherwise our own."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        )
     try:
         shared = request.getfixturevalue("browser")
     except pytest.FixtureLookupError:
@@ -41,17 +43,24 @@ def chromium(request):
     if shared is not None:
         yield shared
         return
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed"
+    )
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def tab(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
-                                   locale="zh-CN")
+    context = chromium.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="zh-CN",
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -67,7 +76,12 @@ def seed_index(transactional_db):
     # (Columns and provinces flushed by an earlier transactional test are restored by
     # tests/browser/conftest.py's autouse fixture for live-server tests.)
     for path, day in zip(SEED_PAGES, SEED_DATES, strict=True):
-        import_page(path.read_bytes(), source_name=path.name, publication_date=day, page_label="第7版")
+        import_page(
+            path.read_bytes(),
+            source_name=path.name,
+            publication_date=day,
+            page_label="第7版",
+        )
     index = SearchIndex()
     index.rebuild()
     yield

@@ -8,10 +8,14 @@ from archive.backup import archive_digest
 
 
 class Command(BaseCommand):
-    help = "以 JSON 输出各表行数与每篇文章文字的哈希（可附检索结果），用于核对备份恢复。"
+    help = (
+        "以 JSON 输出各表行数与每篇文章文字的哈希（可附检索结果），用于核对备份恢复。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--queries", default="", help="逗号分隔的检索词；输出每个词的结果文章编号")
+        parser.add_argument(
+            "--queries", default="", help="逗号分隔的检索词；输出每个词的结果文章编号"
+        )
 
     def handle(self, *args, queries, **options):
         digest = archive_digest()

@@ -14,13 +14,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--suggestions", action="store_true", help="输出更正建议的 JSON 列表，而不是清理后的文本"
+            "--suggestions",
+            action="store_true",
+            help="输出更正建议的 JSON 列表，而不是清理后的文本",
         )
 
     def handle(self, *args, suggestions, **options):
         text = sys.stdin.read()
         if suggestions:
             found = suggest_corrections(text, learned=LearnedCorrection.pairs())
-            self.stdout.write(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
+            self.stdout.write(
+                json.dumps([s.as_dict() for s in found], ensure_ascii=False)
+            )
         else:
             self.stdout.write(clean_ocr(text), ending="")

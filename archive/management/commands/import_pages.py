@@ -69,8 +69,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="版面 .txt 文件或包含它们的目录")
         parser.add_argument("--date", help="出版日期 YYYY-MM-DD（用于所有文件）")
         parser.add_argument("--number", help="期号（用于所有文件）")
-        parser.add_argument("--page", default="", help="版次，如“第7版”（用于所有文件）")
-        parser.add_argument("--manifest", help="CSV 清单：file,date,number,page,scan，逐文件给出")
+        parser.add_argument(
+            "--page", default="", help="版次，如“第7版”（用于所有文件）"
+        )
+        parser.add_argument(
+            "--manifest", help="CSV 清单：file,date,number,page,scan，逐文件给出"
+        )
         parser.add_argument(
             "--scan",
             action="append",
@@ -78,15 +82,21 @@ class Command(BaseCommand):
             metavar="FILE",
             help="版面的原版扫描（JPEG、PNG、TIFF 或 PDF，可重复）；只用于单个版面文件，多个文件请用清单的 scan 列",
         )
-        parser.add_argument("--dry-run", action="store_true", help="只解析并输出结果，不写数据库")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只解析并输出结果，不写数据库"
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, paths, dry_run, format, **options):
         files = page_files(paths)
         manifest = read_manifest(options["manifest"]) if options["manifest"] else {}
-        manifest_dir = Path(options["manifest"]).parent if options["manifest"] else Path()
+        manifest_dir = (
+            Path(options["manifest"]).parent if options["manifest"] else Path()
+        )
         if options["scan"] and len(files) != 1:
-            raise CommandError("--scan 只能和单个版面文件一起使用；多个文件请在清单的 scan 列中给出。")
+            raise CommandError(
+                "--scan 只能和单个版面文件一起使用；多个文件请在清单的 scan 列中给出。"
+            )
         given_scans = [Path(p) for p in options["scan"]]
         defaults = {
             "date": parse_date(options["date"]),
@@ -96,7 +106,9 @@ class Command(BaseCommand):
         if dry_run:
             return self.dry_run(files, format, manifest, manifest_dir, given_scans)
         failures = 0
-        progress = tqdm(files, desc="导入", unit="页", disable=len(files) < 2, file=sys.stderr)
+        progress = tqdm(
+            files, desc="导入", unit="页", disable=len(files) < 2, file=sys.stderr
+        )
         for path in progress:
             row = manifest.get(path.name, {})
             try:
@@ -110,7 +122,8 @@ class Command(BaseCommand):
                     result = import_page(
                         path.read_bytes(),
                         source_name=path.name,
-                        publication_date=parse_date(row.get("date")) or defaults["date"],
+                        publication_date=parse_date(row.get("date"))
+                        or defaults["date"],
                         number=parse_number(row.get("number")) or defaults["number"],
                         page_label=row.get("page") or defaults["page"],
                     )
@@ -121,7 +134,9 @@ class Command(BaseCommand):
                 continue
             progress.write(self.report(path, result))
             if prepared:
-                progress.write(f"  原版扫描：新增 {len(added)} 张（共 {result.issue.scans.count()} 张）。")
+                progress.write(
+                    f"  原版扫描：新增 {len(added)} 张（共 {result.issue.scans.count()} 张）。"
+                )
         if failures:
             raise CommandError(f"{failures} 个文件未能导入（共 {len(files)} 个）。")
 
@@ -130,7 +145,9 @@ class Command(BaseCommand):
             return f"= {path}: 已导入过，内容相同，跳过。"
         kinds = {}
         for article in result.articles:
-            kinds[article.get_kind_display()] = kinds.get(article.get_kind_display(), 0) + 1
+            kinds[article.get_kind_display()] = (
+                kinds.get(article.get_kind_display(), 0) + 1
+            )
         summary = "、".join(f"{k}{v}" for k, v in kinds.items())
         return self.style.SUCCESS(
             f"✓ {path}: {len(result.articles)} 篇（{summary}），"
@@ -142,7 +159,9 @@ class Command(BaseCommand):
         outputs = []
         for path in files:
             row = (manifest or {}).get(path.name, {})
-            scans = scan_files(row.get("scan"), manifest_dir or Path()) or list(given_scans)
+            scans = scan_files(row.get("scan"), manifest_dir or Path()) or list(
+                given_scans
+            )
             try:
                 _, _, parsed = parse_raw(path.read_bytes())
                 checked = [prepare_scan_file(scan) for scan in scans]
@@ -152,7 +171,10 @@ class Command(BaseCommand):
                 continue
             output = {"source": path.name, **parsed.as_dict()}
             if checked:
-                output["scans"] = [{"file": s.name, "pages": len(s.pages), "sha256": s.sha256} for s in checked]
+                output["scans"] = [
+                    {"file": s.name, "pages": len(s.pages), "sha256": s.sha256}
+                    for s in checked
+                ]
             outputs.append(output)
         if format == "json":
             payload = outputs[0] if len(outputs) == 1 else outputs
@@ -161,9 +183,13 @@ class Command(BaseCommand):
             for output in outputs:
                 self.stdout.write(f"{output['source']}：")
                 for scan in output.get("scans", []):
-                    self.stdout.write(f"  原版扫描 {scan['file']}：{scan['pages']} 页，可以导入")
+                    self.stdout.write(
+                        f"  原版扫描 {scan['file']}：{scan['pages']} 页，可以导入"
+                    )
                 for piece in output["pieces"]:
-                    people = "、".join(a["name"] or f"（{a['role']}）" for a in piece["authors"])
+                    people = "、".join(
+                        a["name"] or f"（{a['role']}）" for a in piece["authors"]
+                    )
                     self.stdout.write(
                         f"  [{piece['kind']}/{piece['column'] or '-'}] {piece['title']}"
                         f" — {people or '无署名'}；提示 {len(piece['flags'])} 条"

@@ -20,4 +20,8 @@ class Command(BaseCommand):
             restore_backup(Path(path))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"已从 {path} 恢复。请运行 `manage.py rebuild_index` 重建检索索引。"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已从 {path} 恢复。请运行 `manage.py rebuild_index` 重建检索索引。"
+            )
+        )

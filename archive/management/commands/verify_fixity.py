@@ -10,17 +10,33 @@ from archive.models import Issue, Scan
 
 
 class Command(BaseCommand):
-    help = "重新计算所有原始版面和原版扫描文件的 SHA-256，报告已检查、不符和缺失的数量。"
+    help = (
+        "重新计算所有原始版面和原版扫描文件的 SHA-256，报告已检查、不符和缺失的数量。"
+    )
 
     def handle(self, *args, **options):
         total = Issue.objects.count()
         scan_total = Scan.objects.count()
 
         def progress(items):
-            return tqdm(items, total=total, desc="校验", unit="页", file=sys.stderr, disable=total < 50)
+            return tqdm(
+                items,
+                total=total,
+                desc="校验",
+                unit="页",
+                file=sys.stderr,
+                disable=total < 50,
+            )
 
         def scan_progress(items):
-            return tqdm(items, total=scan_total, desc="扫描", unit="张", file=sys.stderr, disable=scan_total < 20)
+            return tqdm(
+                items,
+                total=scan_total,
+                desc="扫描",
+                unit="张",
+                file=sys.stderr,
+                disable=scan_total < 20,
+            )
 
         report = verify_fixity(progress, scan_progress)
         for label in report.mismatched:

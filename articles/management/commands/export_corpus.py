@@ -16,14 +16,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", nargs="?", help="写入这个目录（须为空或不存在）")
         parser.add_argument(
-            "--base-url", default="", help="写入记录的文章网址前缀，如 https://archive.example.cn"
+            "directory", nargs="?", help="写入这个目录（须为空或不存在）"
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="写入记录的文章网址前缀，如 https://archive.example.cn",
         )
         parser.add_argument(
             "--publish", action="store_true", help="给了目录时，也打包一份供网站下载"
         )
-        parser.add_argument("--verify", metavar="DIR", help="只校验一个已导出的目录，不导出")
+        parser.add_argument(
+            "--verify", metavar="DIR", help="只校验一个已导出的目录，不导出"
+        )
 
     def handle(self, *args, **options):
         if options["verify"]:
@@ -34,18 +40,28 @@ class Command(BaseCommand):
             if directory:
                 target = Path(directory)
                 if target.exists() and any(target.iterdir()):
-                    raise CommandError(f"{target} 不是空目录；为免混入旧文件，请换一个目录。")
-                result = exports.write_corpus(target, base_url=options["base_url"], progress=progress)
+                    raise CommandError(
+                        f"{target} 不是空目录；为免混入旧文件，请换一个目录。"
+                    )
+                result = exports.write_corpus(
+                    target, base_url=options["base_url"], progress=progress
+                )
                 if options["publish"]:
-                    result.zip_path = exports.zip_corpus(target, settings.CORPUS_EXPORT_DIR)
+                    result.zip_path = exports.zip_corpus(
+                        target, settings.CORPUS_EXPORT_DIR
+                    )
             else:
-                result = exports.publish_corpus(base_url=options["base_url"], progress=progress)
+                result = exports.publish_corpus(
+                    base_url=options["base_url"], progress=progress
+                )
         finally:
             if self._bar is not None:
                 self._bar.close()
         where = result.zip_path if not directory else result.directory
         self.stdout.write(
-            self.style.SUCCESS(f"已导出 {result.articles} 篇文章，{result.files} 个文件：{where}")
+            self.style.SUCCESS(
+                f"已导出 {result.articles} 篇文章，{result.files} 个文件：{where}"
+            )
         )
         if directory and result.zip_path:
             self.stdout.write(f"下载包：{result.zip_path}")
@@ -57,7 +73,11 @@ class Command(BaseCommand):
 
         def start(total: int):
             self._bar = tqdm(
-                total=total, unit="篇", desc="导出", file=self.stderr._out, disable=verbosity == 0
+                total=total,
+                unit="篇",
+                desc="导出",
+                file=self.stderr._out,
+                disable=verbosity == 0,
             )
             return self._bar.update
 
