@@ -1,11 +1,9 @@
 """Shared fixtures: seed pages on disk and small model factories."""
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_PAGES = sorted((ROOT / "fixtures" / "pages").glob("*.txt"))
+from tests.seed import ROOT, SEED_PAGES  # noqa: F401 (shared with test modules)
+
 LABELS_DIR = ROOT / "tests" / "data" / "labels"
 
 
