@@ -20,7 +20,7 @@ from tests.seed import SEED_PAGES
 
 PASSWORD = "use-it-in-tests-only"  # noqa: S105
 # Markup a reader's browser must show as text, never run; planted in every text field.
-PAYLOAD = '<script>alert(1)</script>"\'&'
+PAYLOAD = "<script>alert(1)</script>\"'&"
 ROLES = {
     "editor_a": "编辑",
     "editor_b": "编辑",

@@ -537,15 +537,19 @@ def active_filters(
 
 
 def _label_for(param: str, value) -> str:
-    """A chosen value that no longer counts anything still shows by name (one query at most)."""
+    """A chosen value that no longer counts anything still shows by name (one query at most).
+
+    Only people and places with public work are named: a withdrawn article's author
+    must not appear through a hand-made URL.
+    """
     if param == "author":
         return (
-            Author.objects.filter(pk=value).values_list("name", flat=True).first()
+            public_authors().filter(pk=value).values_list("name", flat=True).first()
             or f"#{value}"
         )
     if param == "affiliation":
         return (
-            Affiliation.objects.filter(pk=value).values_list("name", flat=True).first()
+            affiliation_counts().filter(pk=value).values_list("name", flat=True).first()
             or f"#{value}"
         )
     if param == "column":
