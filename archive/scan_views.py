@@ -77,8 +77,10 @@ def scan_image(request, pk, kind):
 @require_safe
 def region_image(request, pk):
     """The article's crop of its page; only for public articles (or editors)."""
+    # Through the article's own id, which finds nothing for an id too large to store
+    # (the foreign-key column would fail on it).
     region = get_object_or_404(
-        ArticleRegion.objects.select_related("article", "scan"), article_id=pk
+        ArticleRegion.objects.select_related("article", "scan"), article__pk=pk
     )
     public = Article.objects.public().filter(pk=pk).exists()
     if not public and not staff_may_see(request.user):

@@ -4,7 +4,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -432,10 +432,14 @@ class ReaderReportAdmin(admin.ModelAdmin):
         if request.method == "POST" and report.status == ReaderReport.Status.NEW:
             try:
                 if request.POST.get("action") == "accept":
+                    try:  # the version the form was rendered from; a bad one: 400
+                        base_version = int(request.POST.get("base_version", ""))
+                    except ValueError as exc:
+                        raise BadRequest("表单缺少版本号，请刷新页面。") from exc
                     corrections.accept_report(
                         report,
                         editor=request.user,
-                        base_version=int(request.POST.get("base_version", "0")),
+                        base_version=base_version,
                         replacement=request.POST.get("replacement", report.suggestion),
                     )
                     messages.success(request, "已采纳并写入正文，记为新的修订。")

@@ -1,5 +1,7 @@
 """Public pages: each view asks articles.portal.selectors for its data and renders it."""
 
+from datetime import MAXYEAR, MINYEAR
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -32,6 +34,8 @@ def home(request):
 
 @require_GET
 def issue_list(request, year=None, month=None):
+    if year is not None and not MINYEAR <= year <= MAXYEAR:
+        raise Http404("没有这一年。")
     if month is not None and not 1 <= month <= 12:
         raise Http404("没有这个月份。")
     issues = selectors.dated_issues(year, month) if year else None

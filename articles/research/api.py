@@ -62,6 +62,8 @@ class ConditionalMixin:
 
     throttle_classes = [AnonymousThrottle]
     pagination_class = Pagination
+    # Ids are numbers: anything else is no URL of ours (404), never a failed lookup.
+    lookup_value_regex = "[0-9]+"
 
     def last_modified(self):
         return None
@@ -249,6 +251,7 @@ class ProvinceViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 class ColumnViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ColumnSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     pagination_class = None
 
     def get_queryset(self):

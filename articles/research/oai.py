@@ -82,23 +82,26 @@ def article_pk(oai_identifier: str) -> int | None:
 
 @dataclass(frozen=True)
 class Bound:
-    """A from/until argument: the instant it names and its granularity."""
+    """A from/until argument: the instant it names, its granularity, and the end of
+    the day or second it names (until is inclusive)."""
 
     when: datetime
     day: bool
+    end: datetime
 
 
 def parse_bound(value: str, name: str) -> Bound:
     try:
         if DAY.match(value):
-            return Bound(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC), True)
+            when = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+            return Bound(when, True, when + timedelta(days=1))
         if SECOND.match(value):
-            return Bound(
-                datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
-                False,
-            )
+            when = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            return Bound(when, False, when + timedelta(seconds=1))
     except ValueError:
         pass
+    except OverflowError as exc:  # the last day Python's calendar holds
+        raise OAIError("badArgument", f"参数 {name} 的日期超出范围。") from exc
     raise OAIError(
         "badArgument", f"参数 {name} 的日期格式无效：应为 YYYY-MM-DD 或 {GRANULARITY}。"
     )
@@ -193,10 +196,9 @@ def records(request: ListRequest) -> QuerySet[Article]:
             updated_at__gte=parse_bound(request.start, "from").when
         )
     if request.until:
-        bound = parse_bound(request.until, "until")
-        # until is inclusive: the whole day, or the whole second the datestamp names.
-        end = bound.when + (timedelta(days=1) if bound.day else timedelta(seconds=1))
-        articles = articles.filter(updated_at__lt=end)
+        articles = articles.filter(
+            updated_at__lt=parse_bound(request.until, "until").end
+        )
     return articles
 
 

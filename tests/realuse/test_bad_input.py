@@ -1,0 +1,66 @@
+"""Bad ids and out-of-range dates are answered 404 or 400 (OAI: badArgument), never 500."""
+
+import pytest
+from lxml import etree
+
+pytestmark = pytest.mark.django_db
+
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+
+
+@pytest.fixture
+def anonymous(archive_in_use):
+    client = archive_in_use.client_for("anonymous")
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/articles/abc/",
+        "/api/articles/1e3/",
+        "/api/affiliations/1e3/",
+        "/api/affiliations/abc/",
+        "/api/issues/abc/",
+        "/api/articles/99999999999999999999/",
+        "/issues/0/",
+        "/issues/10000/",
+        "/issues/99999999999/",
+        "/issues/0/5/",
+        "/scans/article/99999999999999999999/region.jpg",
+    ],
+)
+def test_a_bad_or_huge_id_is_not_found(anonymous, url):
+    assert anonymous.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "verb=ListRecords&metadataPrefix=oai_dc&until=9999-12-31",
+        "verb=ListIdentifiers&metadataPrefix=oai_dc&from=9999-12-31",
+        "verb=ListRecords&metadataPrefix=oai_dc&until=9999-12-31T23:59:59Z",
+    ],
+)
+def test_an_out_of_range_oai_date_is_a_bad_argument(anonymous, query):
+    response = anonymous.get(f"/oai?{query}")
+    assert response.status_code == 200
+    error = etree.fromstring(response.content).find(f"{OAI}error")
+    assert error is not None and error.get("code") == "badArgument"
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1e3"])
+def test_a_reader_report_accepted_from_a_bad_version_is_refused(
+    archive_in_use, version
+):
+    report = archive_in_use.report
+    editor = archive_in_use.client_for("reviewer_a")
+    editor.raise_request_exception = False
+    response = editor.post(
+        f"/admin/articles/readerreport/{report.pk}/handle/",
+        {"action": "accept", "base_version": version, "replacement": "改"},
+    )
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == report.Status.NEW
