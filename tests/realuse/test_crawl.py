@@ -53,7 +53,7 @@ ADMIN_SITE_VIEWS = {
     "admin:",
 }
 # A form field posted with each of these while the others keep what the page holds.
-POST_EDGES = ["abc", "-1", "99999999999999999999", "", "%00", "%ED%A0%80", "x" * 10_000]
+POST_EDGES = ["abc", "99999999999999999999", "", "%00", "%ED%A0%80", "x" * 10_000]
 
 
 def client(archive, role: str):
@@ -99,7 +99,9 @@ def posted_forms(path: str, text: str):
         fields = list(form.form_values())
         buttons = form.xpath(".//button[@name] | .//input[@type='submit'][@name]")
         for button in buttons or [None]:
-            extra = [] if button is None else [(button.get("name"), button.get("value"))]
+            extra = (
+                [] if button is None else [(button.get("name"), button.get("value"))]
+            )
             target = crawler.site_path(form.get("action") or path, path)
             yield target, fields + [(k, v or "") for k, v in extra]
 
@@ -122,7 +124,9 @@ def post_edges(browser, path: str, text: str, checks: crawler.Checks) -> int:
                 response = browser.post(
                     target, body, content_type="application/x-www-form-urlencoded"
                 )
-                checks.check(f"POST {target} {name}={value[:20]}", response, public=False)
+                checks.check(
+                    f"POST {target} {name}={value[:20]}", response, public=False
+                )
                 count += 1
     return count
 
@@ -136,7 +140,6 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
         leaks=[a.withdrawn.title, a.withdrawn_author],
         payload="<script>alert(1)</script>",
     )
-    import time; T0=time.perf_counter()
     reads = crawler.ParameterReads()
     everything = crawler.routes()
     # The crawl is one client asking far more than the API's rate allows.
@@ -145,7 +148,6 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
         crawl = crawler.Crawl(client(a, "anonymous"), checks, reads)
         crawl.run(START)
         linked = len(crawl.visited)
-        STATS=[("CRAWL", linked, time.perf_counter()-T0, [])]
 
         # 2. Every public pattern with edge values in its path and in each parameter
         #    its view reads, anonymous.
@@ -167,11 +169,9 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
                 bases = OAI_BASES
                 for name in OAI_ARGUMENTS:
                     params.setdefault(name, set())
-            import time; t0=time.perf_counter(); n0=edge
             for url in crawler.edge_urls(route.route, sample, params, bases):
                 checks.check(url, anonymous.get(url), public=True)
                 edge += 1
-            STATS.append((route.route, edge-n0, time.perf_counter()-t0, sorted(params)))
 
         # 3. The admin's own views as an editor: edge values in the path and in each
         #    parameter read, then each form posted with one field at a time set to an
@@ -179,7 +179,9 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
         editor = client(a, "reviewer_a")
         admin_views = [r for r in everything if custom_admin(r)]
         for route in admin_views + [r for r in everything if r.name == "admin:index"]:
-            sample = admin_sample(route.route) if crawler.placeholders(route.route) else {}
+            sample = (
+                admin_sample(route.route) if crawler.placeholders(route.route) else {}
+            )
             path = crawler.fill(route.route, sample)
             response, read = reads.get(editor, path)
             text = checks.check(path, response, public=False)
@@ -187,12 +189,9 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
             for url in crawler.edge_urls(route.route, sample, {n: set() for n in read}):
                 checks.check(url, editor.get(url), public=False)
                 edge += 1
-            import time; t0=time.perf_counter(); n0=edge
             if text and response["Content-Type"].startswith("text/html"):
                 edge += post_edges(editor, path, text, checks)
-            STATS.append(("ADMIN "+route.route, edge-n0, time.perf_counter()-t0, sorted(read)))
 
-    open("/tmp/crawl_stats.txt","w").write("\n".join(f"{n:5d} {t:6.1f} {r} {p}" for r,n,t,p in sorted(STATS,key=lambda x:-x[2])))
     print(f"\ncrawler: {linked + edge} URLs ({linked} by links, {edge} edge values)")
     if checks.failures:
         pytest.fail("\n".join(f[:300] for f in checks.failures), pytrace=False)
