@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from archive.ingest.decoding import remove_control_characters
@@ -155,7 +156,13 @@ def _apply(request, article, action) -> HttpResponseRedirect:
         messages.error(request, str(exc))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return HttpResponseRedirect(request.POST.get("next") or correction_url(article))
+    # Back where the editor came from, if that is this site; never elsewhere.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = correction_url(article)
+    return HttpResponseRedirect(target)
 
 
 @require_POST
