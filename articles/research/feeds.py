@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from articles.models import Article, Column
@@ -27,11 +28,13 @@ def feed_items(column: Column | None = None):
 
 
 def summary(article: Article) -> str:
-    """The lede; an article without one is summarised by its opening words."""
-    if article.lede:
-        return xml_text(article.lede)
-    first = next(iter(article.paragraphs), "")
-    return xml_text(Truncator(first).chars(140))
+    """The lede (an article without one: its opening words), escaped as HTML.
+
+    RSS descriptions and Django's Atom summaries are HTML (type="html"): escaped, the
+    text reaches a feed reader as the text it is, "<script>" included, never as markup.
+    """
+    text = article.lede or Truncator(next(iter(article.paragraphs), "")).chars(140)
+    return escape(xml_text(text))
 
 
 class ArticlesRss(Feed):

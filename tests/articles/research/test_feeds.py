@@ -2,9 +2,11 @@
 
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from lxml import html
 
 from articles.models import Article
 from tests.seed import find, import_seed
@@ -87,4 +89,27 @@ def test_hostile_text_stays_well_formed(client, make_article):
     make_article(title="<b>粗体</b>\x01标题", lede="提要\x0c有控制字符 & <script>")
     item = fetch(client, "feed_rss").find("channel/item")
     assert item.findtext("title") == "<b>粗体</b>标题"
-    assert item.findtext("description") == "提要有控制字符 & <script>"
+    # The description is HTML: the text escaped once more (see the feedparser test).
+    assert item.findtext("description") == "提要有控制字符 &amp; &lt;script&gt;"
+
+
+def as_text(detail) -> str:
+    """What a feed reader shows of a feedparser text construct."""
+    if detail.type == "text/plain":
+        return detail.value
+    return html.fragment_fromstring(detail.value, create_parent="div").text_content()
+
+
+@pytest.mark.parametrize("name", ["feed_rss", "feed_atom"])
+def test_markup_in_a_lede_reaches_feed_readers_as_text(client, make_article, name):
+    """A feed reader (feedparser) shows "<script>" in a lede or title as text."""
+    article = make_article(
+        title="标题<script>alert(1)</script>\"'&",
+        lede="提要<script>alert(1)</script>\"'&<b>粗</b>",
+    )
+    feed = feedparser.parse(client.get(reverse(f"research:{name}")).content)
+    assert not feed.bozo
+    (entry,) = feed.entries
+    assert entry.link.endswith(f"/article/{article.pk}/")
+    assert as_text(entry.summary_detail) == article.lede
+    assert as_text(entry.title_detail) == article.title
