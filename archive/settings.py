@@ -17,6 +17,21 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The test suite keeps the search index and the cache out of the developer's var/.
+UNDER_PYTEST = bool(os.environ.get("PYTEST_VERSION"))
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A directory of this process alone, removed when it exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 # GENERAL
 DEBUG = env_flag("DEBUG")
 # The key comes from the environment, or from the file `make install` writes for a
@@ -123,15 +138,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # SEARCH
 SEARCH_INDEX_PATH = Path(os.environ.get("SEARCH_INDEX_PATH", VAR_DIR / "whoosh_index"))
-if os.environ.get("PYTEST_VERSION") and "SEARCH_INDEX_PATH" not in os.environ:
+if UNDER_PYTEST and "SEARCH_INDEX_PATH" not in os.environ:
     # Under pytest every saved article is indexed through the signal processor: never
     # into the developer's var/whoosh_index, always into a throwaway directory.
-    import atexit
-    import shutil
-    import tempfile
-
-    SEARCH_INDEX_PATH = Path(tempfile.mkdtemp(prefix="archive-test-index-"))
-    atexit.register(shutil.rmtree, SEARCH_INDEX_PATH, ignore_errors=True)
+    SEARCH_INDEX_PATH = scratch_dir("archive-test-index-")
 # Whoosh with jieba (articles/search_backend.py) is the embedded default; a large
 # installation sets SEARCH_ENGINE=articles.search_elasticsearch.ChineseElasticsearchEngine
 # and SEARCH_URL (docs/search.md). Nothing else changes: all search goes through haystack.
@@ -160,6 +170,33 @@ HAYSTACK_CONNECTIONS = {
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search_signals.SearchSignalProcessor"
 # One model is indexed; no per-query model filter is needed.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
+
+# CACHE
+# The API throttle counts each client's requests here and search keeps results here, so
+# the default cache is one every web worker shares. CACHE_URL=redis://host:6379/0 uses
+# Redis (Django's RedisCache). Otherwise files under var/cache: Django's file cache
+# writes each entry to a temporary file and renames it into place, so every process
+# reads a whole entry, old or new, and no worker counts alone. (The database cache is
+# shared too, but on SQLite each API request would then queue for the one write lock
+# that editors' saves take.)
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache"))
+if UNDER_PYTEST and "CACHE_DIR" not in os.environ:
+    CACHE_DIR = scratch_dir("archive-test-cache-")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+    }
+    if CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR),
+        # Past this many entries a third are dropped at random; keep it above the
+        # number of clients counted at once.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "10000"))},
+    }
+}
 
 # I18N
 LANGUAGE_CODE = "zh-hans"
@@ -270,6 +307,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The throttle knows a client by its socket address; behind PROXY_COUNT trusted
+    # proxies, by the address the outermost of them recorded. Never by a header alone.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 # Requests per client address for anonymous API clients ("120/minute", "5000/day").
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
