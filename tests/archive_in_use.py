@@ -2,9 +2,9 @@
 
 The seed pages with mixed metadata (dated with number and page label, undated, dated
 later through the admin), editors in every role, a withdrawn article whose only author
-has nothing else public, a split and its undo, a find-and-replace batch and its undo,
-a reader report, a page scan, and an article carrying a markup payload in every text
-field a reader can see.
+has nothing else public (and a full-text bundle published before it was withdrawn), a
+split and its undo, a find-and-replace batch and its undo, a reader report, a page
+scan, and an article carrying a markup payload in every text field a reader can see.
 """
 
 from dataclasses import dataclass, field
@@ -40,6 +40,7 @@ class ArchiveInUse:
     payload_issue: object
     withdrawn: object  # Article taken off the public site
     withdrawn_author: str  # its only author's name, on nothing else public
+    bundle: object  # Path of the full-text zip published before the withdrawal
     split: object  # StructureChange, undone
     batch: object  # ReplaceBatch, undone
     report: object  # ReaderReport, waiting
@@ -69,6 +70,7 @@ def build() -> ArchiveInUse:
         ReaderReport,
         StructureChange,
     )
+    from articles.research import bundle
 
     users = {}
     for username, group in ROLES.items():
@@ -116,6 +118,8 @@ def build() -> ArchiveInUse:
         .exists()
     )
     withdrawn_author = withdrawn.authorships.filter(author__isnull=False)[0].author.name
+    # The full-text bundle was published while the article was still public.
+    published_bundle = bundle.publish_corpus().zip_path
     Article.objects.filter(pk=withdrawn.pk).update(published=False)
 
     # A split and its undo, by two editors.
@@ -205,6 +209,7 @@ def build() -> ArchiveInUse:
         payload_issue=payload_issue,
         withdrawn=withdrawn,
         withdrawn_author=withdrawn_author,
+        bundle=published_bundle,
         split=split,
         batch=batch,
         report=report,

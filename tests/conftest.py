@@ -54,7 +54,8 @@ def archive_in_use(django_db_setup, django_db_blocker, tmp_path_factory):
 
     from tests import archive_in_use as builder
 
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    root = tmp_path_factory.mktemp("media")
+    media = override_settings(MEDIA_ROOT=root, CORPUS_EXPORT_DIR=root / "exports")
     media.enable()
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

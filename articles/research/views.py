@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
-from articles.research import charts, exports, filtering, oai
+from articles.research import bundle, charts, exports, filtering, oai
 
 PAGE_SIZES = (20, 50, 100)
 NAME_PAGE_SIZE = 100
@@ -175,16 +175,18 @@ def affiliation_list(request):
 @require_GET
 def downloads(request):
     return render(
-        request, "research/downloads.html", {"files": exports.download_listing()}
+        request, "research/downloads.html", {"files": bundle.download_listing()}
     )
 
 
 @require_GET
 def download_file(request, name):
     # Only names the exporter writes, looked up among the files it wrote: no path from the URL.
-    match = next((p for p in exports.published_exports() if p.name == name), None)
-    if match is None or not exports.EXPORT_NAME.match(name):
+    match = next((p for p in bundle.published_exports() if p.name == name), None)
+    if match is None or not bundle.EXPORT_NAME.match(name):
         raise Http404("没有这个文件。")
+    if bundle.withdrawn_from(match):
+        raise Http404("这个全文包含有已撤下的文章，重新导出之前暂不提供下载。")
     return FileResponse(
         match.open("rb"),
         as_attachment=True,

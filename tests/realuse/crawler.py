@@ -3,8 +3,10 @@ URLs for every pattern of the URLconf, each response checked as it arrives."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,6 +135,10 @@ class Checks:
             body = b"".join(response.streaming_content)
         else:
             body = response.content
+        if kind == "application/zip":
+            if public:
+                self._check_zip(url, body)
+            return ""
         if not kind.startswith(("text/", "application/json", "application/xml")):
             if not any(t in kind for t in XML_TYPES):
                 return ""
@@ -160,6 +166,14 @@ class Checks:
                 if tree.xpath("//*[local-name()='script']"):
                     self.failures.append(f"markup inside XML: {url[:300]}")
         return text
+
+    def _check_zip(self, url: str, body: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            for name in archive.namelist():
+                text = archive.read(name).decode("utf-8", errors="replace")
+                for leak in self.leaks:
+                    if leak in text:
+                        self.failures.append(f"leaks {leak!r} in {name}: {url[:300]}")
 
 
 def escape(text: str) -> str:

@@ -15,3 +15,12 @@ def test_a_hand_made_filter_url_does_not_name_the_withdrawn_author(
     response = client.get(path.format(id=author.pk))
     assert response.status_code == 200
     assert archive_in_use.withdrawn_author not in response.content.decode()
+
+
+def test_the_bundle_published_before_the_withdrawal_is_not_served(
+    archive_in_use, client
+):
+    name = archive_in_use.bundle.name
+    assert client.get(f"/downloads/{name}").status_code == 404
+    page = client.get("/downloads/").content.decode()
+    assert name in page and f'href="/downloads/{name}"' not in page

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.research import exports
+from articles.research import bundle
 
 
 class Command(BaseCommand):
@@ -43,15 +43,15 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{target} 不是空目录；为免混入旧文件，请换一个目录。"
                     )
-                result = exports.write_corpus(
+                result = bundle.write_corpus(
                     target, base_url=options["base_url"], progress=progress
                 )
                 if options["publish"]:
-                    result.zip_path = exports.zip_corpus(
+                    result.zip_path = bundle.zip_corpus(
                         target, settings.CORPUS_EXPORT_DIR
                     )
             else:
-                result = exports.publish_corpus(
+                result = bundle.publish_corpus(
                     base_url=options["base_url"], progress=progress
                 )
         finally:
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         return start
 
     def verify(self, directory: Path):
-        problems = exports.verify_manifest(directory)
+        problems = bundle.verify_manifest(directory)
         for problem in problems:
             self.stderr.write(problem)
         if problems:

@@ -3,6 +3,7 @@
 import json
 import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article
-from articles.research import exports
+from articles.research import bundle
 from tests.seed import find, import_seed
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +65,14 @@ def test_jsonl_and_text_files_hold_the_corrected_public_text(seed, exported):
 
 
 def test_manifest_verifies_and_catches_a_changed_byte(exported):
-    assert exports.verify_manifest(exported) == []
+    assert bundle.verify_manifest(exported) == []
     manifest = (exported / "MANIFEST.sha256").read_text().splitlines()
     assert len(manifest) == 16  # README, articles.jsonl, 14 text files
     target = next((exported / "text").iterdir())
     data = bytearray(target.read_bytes())
     data[-2] ^= 0x01
     target.write_bytes(bytes(data))
-    problems = exports.verify_manifest(exported)
+    problems = bundle.verify_manifest(exported)
     assert problems == [f"text/{target.name}：SHA-256 不符（文件已被改动）"]
     with pytest.raises(CommandError, match="校验未通过"):
         call_command("export_corpus", "--verify", str(exported), stderr=StringIO())
@@ -80,11 +81,11 @@ def test_manifest_verifies_and_catches_a_changed_byte(exported):
 def test_manifest_catches_missing_and_extra_files(exported):
     (exported / "README.txt").unlink()
     (exported / "text" / "extra.txt").write_text("多出来的", encoding="utf-8")
-    problems = exports.verify_manifest(exported)
+    problems = bundle.verify_manifest(exported)
     assert "README.txt：文件缺失" in problems
     assert "text/extra.txt：不在清单中" in problems
     (exported / "MANIFEST.sha256").unlink()
-    assert exports.verify_manifest(exported) == ["缺少校验清单 MANIFEST.sha256"]
+    assert bundle.verify_manifest(exported) == ["缺少校验清单 MANIFEST.sha256"]
 
 
 def test_verify_command_passes_on_an_intact_export(exported):
@@ -113,13 +114,13 @@ def test_published_zip_is_listed_and_streamed(seed, tmp_path, client):
     ):
         out = StringIO()
         call_command("export_corpus", stdout=out, stderr=StringIO())
-        (zip_path,) = exports.published_exports()
+        (zip_path,) = bundle.published_exports()
         assert str(zip_path) in out.getvalue()
         assert not [
             p for p in (tmp_path / "exports").iterdir() if p.name.startswith(".")
         ]
         page = client.get(reverse("research:downloads")).content.decode()
-        assert zip_path.name in page and exports.sha256_file(zip_path) in page
+        assert zip_path.name in page and bundle.sha256_file(zip_path) in page
         response = client.get(reverse("research:download_file", args=[zip_path.name]))
         assert (
             response.status_code == 200
@@ -130,7 +131,7 @@ def test_published_zip_is_listed_and_streamed(seed, tmp_path, client):
         unpacked = tmp_path / "unpacked"
         with zipfile.ZipFile(downloaded) as archive:
             archive.extractall(unpacked)
-        assert exports.verify_manifest(unpacked) == []
+        assert bundle.verify_manifest(unpacked) == []
         for name in (
             "../settings.py",
             "corpus-x.zip",
@@ -145,14 +146,45 @@ def test_old_zips_are_pruned(seed, tmp_path):
 
     with override_settings(CORPUS_EXPORT_DIR=tmp_path, CORPUS_EXPORTS_KEPT=2):
         scratch = tmp_path / "scratch"
-        exports.write_corpus(scratch)
+        bundle.write_corpus(scratch)
         for day in (1, 2, 3):
-            exports.zip_corpus(
+            bundle.zip_corpus(
                 scratch, tmp_path, stamp=datetime(2025, 1, day, tzinfo=UTC)
             )
-        removed = exports.prune_exports(tmp_path, 2)
+        removed = bundle.prune_exports(tmp_path, 2)
         assert [p.name for p in removed] == ["corpus-20250101T000000Z.zip"]
-        assert [p.name for p in exports.published_exports()] == [
+        assert [p.name for p in bundle.published_exports()] == [
             "corpus-20250103T000000Z.zip",
             "corpus-20250102T000000Z.zip",
         ]
+
+
+def test_a_withdrawn_article_takes_the_zip_holding_it_offline_at_once(
+    seed, tmp_path, client
+):
+    """Withdrawal (by any path, here a bare UPDATE) stops the zip that holds the article
+    being served; the next export is served again and leaves the article out."""
+    hidden = find(seed, "双创")
+    with override_settings(CORPUS_EXPORT_DIR=tmp_path, CORPUS_EXPORTS_KEPT=3):
+        before = bundle.publish_corpus().zip_path
+        url = reverse("research:download_file", args=[before.name])
+        assert client.get(url).status_code == 200
+        Article.objects.filter(pk=hidden.pk).update(published=False)
+        assert client.get(url).status_code == 404
+        page = client.get(reverse("research:downloads")).content.decode()
+        assert before.name in page and f'href="{url}"' not in page
+        assert "重新导出前暂不提供" in page
+
+        after = bundle.publish_corpus().zip_path
+        response = client.get(reverse("research:download_file", args=[after.name]))
+        assert response.status_code == 200
+        with zipfile.ZipFile(after) as archive:
+            assert "双创" not in archive.read("articles.jsonl").decode()
+
+
+def test_a_zip_that_does_not_say_what_it_holds_is_not_served(seed, tmp_path, client):
+    with override_settings(CORPUS_EXPORT_DIR=tmp_path):
+        zip_path = bundle.publish_corpus().zip_path
+        Path(f"{zip_path}{bundle.CONTENTS}").unlink()
+        url = reverse("research:download_file", args=[zip_path.name])
+        assert client.get(url).status_code == 404
