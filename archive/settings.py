@@ -327,6 +327,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 400, 404 and 429 answers (articles/research/api.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.research.api.document_errors",
+    ],
 }
 # OAI-PMH: records per ListRecords/ListIdentifiers response and the repository's
 # identifier in oai:<identifier>:<article id> (a domain name the archive controls).

@@ -12,22 +12,25 @@ from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import APIRootView
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from archive.models import Issue
 from articles.models import Article, Column, Province
 from articles.research import api_serializers as s
 from articles.research import filtering
 from articles.research.exports import revision_annotations
+
+# The largest id (and page number) a client may name: what a 64-bit column holds.
+MAX_ID = 2**63 - 1
 
 
 class AnonymousThrottle(AnonRateThrottle):
@@ -38,8 +41,22 @@ class AnonymousThrottle(AnonRateThrottle):
         return settings.API_ANON_RATE
 
 
+def whole_number(request, name: str, default: int, top: int) -> int:
+    """A query parameter that must be a whole number from 1 to `top` (else 400)."""
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= top):
+        raise ValidationError({name: f"应为 1 到 {top} 之间的整数。"})
+    return int(value)
+
+
 class Pagination(PageNumberPagination):
+    """Pages of API_PAGE_SIZE (page_size= up to API_MAX_PAGE_SIZE); a page number or
+    size outside what the schema states is refused (400), a page past the end is 404."""
+
     page_size_query_param = "page_size"
+    invalid_page_message = "没有这一页。"
 
     def get_paginated_response_schema(self, schema):
         # DRF describes next/previous in OpenAPI 3.0 terms (nullable); the schema is 3.1.
@@ -50,10 +67,27 @@ class Pagination(PageNumberPagination):
             link["type"] = ["string", "null"]
         return page
 
+    def get_schema_operation_parameters(self, view):
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": MAX_ID},
+            self.page_size_query_param: {
+                "minimum": 1,
+                "maximum": settings.API_MAX_PAGE_SIZE,
+            },
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
     def get_page_size(self, request):
-        self.page_size = settings.API_PAGE_SIZE
-        self.max_page_size = settings.API_MAX_PAGE_SIZE
-        return super().get_page_size(request)
+        top = settings.API_MAX_PAGE_SIZE
+        return whole_number(
+            request, self.page_size_query_param, settings.API_PAGE_SIZE, top
+        )
+
+    def get_page_number(self, request, paginator):
+        return whole_number(request, self.page_query_param, 1, MAX_ID)
 
 
 class ConditionalMixin:
@@ -86,11 +120,15 @@ class ConditionalMixin:
         )
 
 
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+YEAR = {
+    "type": "integer",
+    "minimum": filtering.YEAR_RANGE[0],
+    "maximum": filtering.YEAR_RANGE[1],
+}
 FILTER_PARAMETERS = [
-    OpenApiParameter(
-        "author", OpenApiTypes.INT, description="作者编号（署名或策划、整理）"
-    ),
-    OpenApiParameter("affiliation", OpenApiTypes.INT, description="作者单位编号"),
+    OpenApiParameter("author", ID, description="作者编号（署名或策划、整理）"),
+    OpenApiParameter("affiliation", ID, description="作者单位编号"),
     OpenApiParameter(
         "province", OpenApiTypes.STR, description="作者单位所在省份简称，如“山东”"
     ),
@@ -101,8 +139,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "status", OpenApiTypes.STR, enum=Article.Status.values, description="校对状态"
     ),
-    OpenApiParameter("year_from", OpenApiTypes.INT, description="起始出版年份（含）"),
-    OpenApiParameter("year_to", OpenApiTypes.INT, description="截止出版年份（含）"),
+    OpenApiParameter("year_from", YEAR, description="起始出版年份（含）"),
+    OpenApiParameter("year_to", YEAR, description="截止出版年份（含）"),
     OpenApiParameter("q", OpenApiTypes.STR, description="关键词（经全文检索）"),
     OpenApiParameter(
         "sort",
@@ -111,6 +149,8 @@ FILTER_PARAMETERS = [
         description="排序，默认 -date",
     ),
 ]
+# Filters whose value is a number or one of a list: present, they must say which.
+CHOSEN = ("author", "affiliation", "kind", "status", "year_from", "year_to", "sort")
 INCLUDE_PARAMETER = OpenApiParameter(
     "include",
     OpenApiTypes.STR,
@@ -123,10 +163,7 @@ INCLUDE_PARAMETER = OpenApiParameter(
     list=extend_schema(
         summary="文章列表（可组合筛选）",
         parameters=FILTER_PARAMETERS,
-        responses={
-            200: s.ArticleSerializer(many=True),
-            400: OpenApiResponse(description="筛选参数无效"),
-        },
+        responses=s.ArticleSerializer(many=True),
     ),
     retrieve=extend_schema(
         summary="文章详情（校对后正文；include=ocr 时含原始 OCR）",
@@ -140,7 +177,12 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def params(self) -> filtering.FilterParams:
         if not hasattr(self, "_params"):
-            self._params = filtering.parse_params(self.request.query_params)
+            query = self.request.query_params
+            self._params = filtering.parse_params(query)
+            # The HTML list reads a blank field as "any"; the API says what it takes.
+            for name in CHOSEN:
+                if name in query and not query[name].strip():
+                    self._params.errors[name] = "参数不能为空。"
         if self._params.errors:
             raise ValidationError(self._params.errors)
         return self._params
@@ -161,8 +203,10 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer(self, *args, **kwargs):
         if self.action == "retrieve":
-            include = self.request.query_params.get("include", "")
-            kwargs["include_ocr"] = "ocr" in include.split(",")
+            include = self.request.query_params.get("include")
+            if include not in (None, "ocr"):
+                raise ValidationError({"include": "只支持 include=ocr。"})
+            kwargs["include_ocr"] = include == "ocr"
             return s.ArticleDetailSerializer(
                 *args, context=self.get_serializer_context(), **kwargs
             )
@@ -177,12 +221,26 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         ]
 
 
+NAME_SORTS = ("pinyin", "count")
+NAME_SORT = OpenApiParameter(
+    "sort", OpenApiTypes.STR, enum=NAME_SORTS, description="排序，默认 pinyin"
+)
+
+
+def sort_of(view) -> str:
+    """A list of people or places by pinyin (default) or article count; else 400."""
+    sort = view.request.query_params.get("sort", NAME_SORTS[0])
+    if view.action != "list":
+        return NAME_SORTS[0]
+    if sort not in NAME_SORTS:
+        raise ValidationError({"sort": "排序只能是 pinyin 或 count。"})
+    return sort
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="作者列表（按拼音）",
-        parameters=[
-            OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])
-        ],
+        parameters=[NAME_SORT],
     ),
     retrieve=extend_schema(summary="作者"),
 )
@@ -190,16 +248,13 @@ class AuthorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AuthorSerializer
 
     def get_queryset(self):
-        sort = self.request.query_params.get("sort", "pinyin")
-        return filtering.author_rows("count" if sort == "count" else "pinyin")
+        return filtering.author_rows(sort_of(self))
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="作者单位列表",
-        parameters=[
-            OpenApiParameter("sort", OpenApiTypes.STR, enum=["pinyin", "count"])
-        ],
+        parameters=[NAME_SORT],
     ),
     retrieve=extend_schema(
         summary="作者单位",
@@ -210,8 +265,7 @@ class AffiliationViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AffiliationSerializer
 
     def get_queryset(self):
-        sort = self.request.query_params.get("sort", "pinyin")
-        return filtering.affiliation_rows("count" if sort == "count" else "pinyin")
+        return filtering.affiliation_rows(sort_of(self))
 
     def get_object(self):
         return get_object_or_404(filtering.affiliation_counts(), pk=self.kwargs["pk"])
@@ -282,6 +336,42 @@ class IssueViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": (
+        "参数无效：每个出错的参数及原因",
+        {"type": "object", "additionalProperties": {"type": "string"}},
+    ),
+    "404": ("没有这个对象，或没有这一页", DETAIL),
+    "429": ("请求过于频繁；Retry-After 给出需等待的秒数", DETAIL),
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular hook: every operation states the errors it may answer with, 400
+    where it takes query parameters (the throttle answers any of them with 429)."""
+    for item in result["paths"].values():
+        for operation in item.values():
+            takes_query = any(
+                p["in"] == "query" for p in operation.get("parameters", [])
+            )
+            for status, (description, body) in ERRORS.items():
+                if status == "400" and not takes_query:
+                    continue
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": body}},
+                    },
+                )
+    return result
+
+
 class SwaggerView(SpectacularSwaggerSplitView):
     """Swagger UI from the sidecar package, its start-up script served as a file (CSP)."""
 
@@ -292,6 +382,16 @@ class SwaggerView(SpectacularSwaggerSplitView):
 
 class SchemaView(SpectacularAPIView):
     throttle_classes = [AnonymousThrottle]
+
+
+class NotFoundView(APIView):
+    """Any other address under /api/ (an id that is not a number, say): JSON 404."""
+
+    throttle_classes = [AnonymousThrottle]
+    schema = None  # not an operation
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("没有这个接口或对象。")
 
 
 class ApiRoot(APIRootView):

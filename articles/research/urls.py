@@ -1,6 +1,6 @@
 """Researcher tools and open interfaces: filtered lists, exports, charts, API, OAI-PMH, feeds."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from articles.research import api, feeds
@@ -49,4 +49,5 @@ urlpatterns = [
     path("api/docs/", api.api_docs, name="api_docs"),
     path("api/docs/swagger/", api.SwaggerView.as_view(), name="api_swagger"),
     path("api/", include(router.urls)),
+    re_path(r"^api/", api.NotFoundView.as_view(), name="api_not_found"),
 ]
