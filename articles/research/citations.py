@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 
 from articles.models import Article, Authorship
+from articles.querysets import bylines_of, responsible_people
 
 CHINESE_DIGITS = {
     "零": 0,
@@ -29,26 +30,9 @@ PAGE_CHINESE = re.compile(r"第?([零〇一二两三四五六七八九十百]+)�
 MAX_GBT_AUTHORS = 3
 
 
-def bylines(article: Article) -> list[Authorship]:
-    """The article's authorships in printed order (prefetched as `bylines` in lists)."""
-    found = getattr(article, "bylines", None)
-    if found is None:
-        found = list(
-            article.authorships.select_related(
-                "author", "affiliation__province"
-            ).order_by("contribution", "order")
-        )
-    return found
-
-
 def responsible(article: Article) -> list[Authorship]:
-    """Who is responsible for the text: its bylines, or for a graphic or digest with no
-    byline the credited compilers (策划/制图, 整理). Quoted experts never are."""
-    people = bylines(article)
-    authors = [b for b in people if b.contribution == Authorship.Contribution.AUTHOR]
-    if authors:
-        return authors
-    return [b for b in people if b.contribution == Authorship.Contribution.CREDIT]
+    """Who is responsible for the text (articles.querysets): cited as its authors."""
+    return responsible_people(bylines_of(article))
 
 
 def cited_names(article: Article) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django import template
 
 from articles.models import Authorship
+from articles.querysets import bylines_of, responsible_people
 
 register = template.Library()
 
@@ -35,19 +36,14 @@ def _describe(authorship) -> Person:
 
 @register.simple_tag
 def byline_people(article):
-    """Who to name in a list: the authors, or for graphics and digests the credited compilers."""
-    bylines = getattr(article, "bylines", None)
-    if bylines is None:
-        bylines = list(article.authorships.select_related("author", "affiliation"))
-    authors = [b for b in bylines if b.contribution == Authorship.Contribution.AUTHOR]
-    if authors:
-        return [_describe(b) for b in authors]
-    credits = [b for b in bylines if b.contribution == Authorship.Contribution.CREDIT]
+    """Who to name in a list: the people responsible for the text (articles.querysets);
+    a credited compiler is named with what they did (策划/制图)."""
     people = []
-    for credit in credits:
-        person = _describe(credit)
-        if credit.author_id and credit.role:
-            person.detail = credit.role
+    for authorship in responsible_people(bylines_of(article)):
+        person = _describe(authorship)
+        credited = authorship.contribution == Authorship.Contribution.CREDIT
+        if credited and authorship.author_id and authorship.role:
+            person.detail = authorship.role
         people.append(person)
     return people
 

@@ -41,14 +41,6 @@ def author_chart(author):
     }
 
 
-@register.filter
-def zh_date(value, missing="日期待定"):
-    """2019年12月16日; an unknown date says so."""
-    if not value:
-        return missing
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 @dataclass
 class Person:
     name: str

@@ -14,6 +14,7 @@ from archive.importing import import_page
 from archive.models import Issue
 from articles.models import Affiliation, Article, Author, Authorship, Column, Province
 from articles.portal import selectors
+from articles.querysets import bylines_of
 from articles.templatetags.portal import body_blocks, cn_date
 from tests.conftest import SEED_PAGES
 
@@ -187,9 +188,7 @@ def test_article_page_links_earlier_and_later_in_its_column(client, seed):
 
 def test_related_articles_share_authors_or_key_terms(client, seed):
     article = article_titled("坚持系统观念 强化辩证思维")
-    related = selectors.related_articles(
-        article, selectors.article_authorships(article)
-    )
+    related = selectors.related_articles(article, bylines_of(article))
     assert related and article not in related
     assert all(r.published for r in related)
     page = html(client.get(article.get_absolute_url()))
@@ -203,7 +202,7 @@ def test_related_articles_put_the_same_author_first(make_issue, make_article):
     make_article(title="甲文章续篇")
     for article in (first, second):
         Authorship.objects.create(article=article, author=author)
-    related = selectors.related_articles(first, selectors.article_authorships(first))
+    related = selectors.related_articles(first, bylines_of(first))
     assert related[0] == second
 
 
