@@ -1,6 +1,5 @@
 """Template tags for research pages and the article page: GB/T 7714 reference, citation box, author chart."""
 
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from django import template
@@ -39,37 +38,6 @@ def author_chart(author):
         "rows": charts.table_rows(data),
         "chart_id": f"author-chart-{author.pk}",
     }
-
-
-@dataclass
-class Person:
-    name: str
-    author_id: int | None
-    place: str
-    province: str
-
-
-@register.simple_tag
-def people_of(article) -> list[Person]:
-    """Who wrote (or compiled) an article, each with the affiliation printed with them.
-
-    An author printed only by office is shown by that office, never as a made-up name.
-    """
-    people = []
-    for b in citations.responsible(article):
-        affiliation = b.affiliation.name if b.affiliation_id else ""
-        province = (
-            b.affiliation.province.short_name
-            if b.affiliation_id and b.affiliation.province_id
-            else ""
-        )
-        if b.author_id:
-            people.append(Person(b.author.name, b.author_id, affiliation, province))
-        else:
-            people.append(
-                Person(f"{affiliation}{b.role}" or "未署名", None, "", province)
-            )
-    return people
 
 
 @register.simple_tag
