@@ -1,9 +1,12 @@
 """Template tags for research pages and the article page: GB/T 7714 reference, citation box, author chart."""
 
+import json
 from urllib.parse import parse_qsl, urlencode
 
 from django import template
+from django.utils.safestring import mark_safe
 
+from archive.site import absolute_url
 from articles.research import charts, citations, exports
 
 register = template.Library()
@@ -26,6 +29,27 @@ def citation_box(article):
             (key, f.label) for key, f in exports.FORMATS.items() if key != "csv"
         ],
     }
+
+
+@register.inclusion_tag("research/_reference_meta.html", takes_context=True)
+def reference_meta(context, article):
+    """`{% reference_meta article %}` in the page head: `citation_*` meta tags and
+    JSON-LD, so reference managers and scholar search engines take the article."""
+    url = absolute_url(article.get_absolute_url(), context.get("request"))
+    return {
+        "tags": citations.highwire_tags(article, url),
+        "json_ld": script_json(citations.json_ld(article, url)),
+    }
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> data block: <, > and & as \\u escapes, as Django's
+    json_script does, so no text of an article can close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    escaped = (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+    return mark_safe(escaped)  # nosec  # noqa: S308
 
 
 @register.inclusion_tag("research/_author_chart.html")

@@ -403,7 +403,7 @@ def test_pages_send_a_content_security_policy_and_use_no_inline_code(client, see
         page = html(response)
         assert "style=" not in page
         assert not re.search(
-            r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", page
+            r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", page
         )
         assert not re.search(r"\son[a-z]+=", page)
 
