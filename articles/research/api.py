@@ -24,7 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from archive.models import Issue
-from articles.models import Article, Column, Province
+from articles.models import Affiliation, Article, Column, Province
 from articles.research import api_serializers as s
 from articles.research import filtering
 from articles.research.exports import revision_annotations
@@ -146,7 +146,7 @@ FILTER_PARAMETERS = [
         "sort",
         OpenApiTypes.STR,
         enum=list(filtering.SORTS),
-        description="排序，默认 -date",
+        description=f"排序，默认 {filtering.DEFAULT_SORT}",
     ),
 ]
 # Filters whose value is a number or one of a list: present, they must say which.
@@ -189,8 +189,10 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return filtering.with_listing_data(Article.objects.public()).annotate(
-                **revision_annotations()
+            return (
+                Article.objects.public()
+                .for_listing()
+                .annotate(**revision_annotations())
             )
         params = self.params()
         articles = filtering.filter_articles(params).annotate(**revision_annotations())
@@ -268,22 +270,13 @@ class AffiliationViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return filtering.affiliation_rows(sort_of(self))
 
     def get_object(self):
-        return get_object_or_404(filtering.affiliation_counts(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Affiliation.objects.with_counts(), pk=self.kwargs["pk"]
+        )
 
 
 def province_rows():
-    public = Q(
-        affiliations__authorships__contribution__in=filtering.PEOPLE,
-        affiliations__authorships__article__in=Article.objects.public(),
-    )
-    return Province.objects.annotate(
-        article_count=Count(
-            "affiliations__authorships__article", filter=public, distinct=True
-        ),
-        author_count=Count(
-            "affiliations__authorships__author", filter=public, distinct=True
-        ),
-    ).order_by("code")
+    return Province.objects.with_counts().order_by("code")
 
 
 @extend_schema_view(

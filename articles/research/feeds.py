@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from articles.models import Article, Column
-from articles.research import citations, filtering
+from articles.research import citations
 from articles.research.oai import xml_text
 
 
@@ -20,11 +20,7 @@ def feed_items(column: Column | None = None):
     articles = Article.objects.public()
     if column is not None:
         articles = articles.filter(column=column)
-    return list(
-        filtering.with_listing_data(articles).order_by(*filtering.NEWEST_FIRST)[
-            : settings.FEED_ITEMS
-        ]
-    )
+    return list(articles.for_listing().newest_first()[: settings.FEED_ITEMS])
 
 
 def summary(article: Article) -> str:
