@@ -46,7 +46,8 @@ def whole_number(request, name: str, default: int, top: int) -> int:
     value = request.query_params.get(name)
     if value is None:
         return default
-    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= top):
+    digits = value.isascii() and value.isdigit() and len(value) <= len(str(top))
+    if not (digits and 1 <= int(value) <= top):
         raise ValidationError({name: f"应为 1 到 {top} 之间的整数。"})
     return int(value)
 
@@ -231,9 +232,9 @@ NAME_SORT = OpenApiParameter(
 
 def sort_of(view) -> str:
     """A list of people or places by pinyin (default) or article count; else 400."""
-    sort = view.request.query_params.get("sort", NAME_SORTS[0])
     if view.action != "list":
         return NAME_SORTS[0]
+    sort = view.request.query_params.get("sort", NAME_SORTS[0])
     if sort not in NAME_SORTS:
         raise ValidationError({"sort": "排序只能是 pinyin 或 count。"})
     return sort

@@ -31,6 +31,7 @@ EDGE_VALUES = [
     "%ED%A0%80",  # a lone surrogate (invalid UTF-8)
     "%E2%80%8B",  # zero-width space
     quote("工" * 10_000),
+    "9" * 10_000,  # a number past Python's 4,300-digit int() limit
     "9999-12-31",
 ]
 # Path segments: the ids, and text for <str:…>, <slug:…> and regex parts.

@@ -64,3 +64,9 @@ def test_a_reader_report_accepted_from_a_bad_version_is_refused(
     assert response.status_code == 400
     report.refresh_from_db()
     assert report.status == report.Status.NEW
+
+
+@pytest.mark.parametrize("name", ["page", "page_size"])
+def test_an_api_page_of_ten_thousand_digits_is_refused(anonymous, name):
+    response = anonymous.get("/api/issues/", {name: "9" * 10_000})
+    assert response.status_code == 400 and name in response.json()
