@@ -11,16 +11,14 @@ from articles.models import Article, ReaderReport, Revision
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("bianji", password="pw", is_staff=True)
+    user = django_user_model.objects.create_user("bianji", is_staff=True)
     user.groups.add(Group.objects.get(name="编辑"))
     return user
 
 
 @pytest.fixture
 def reviewer(django_user_model):
-    user = django_user_model.objects.create_user(
-        "shenjiao", password="pw", is_staff=True
-    )
+    user = django_user_model.objects.create_user("shenjiao", is_staff=True)
     user.groups.add(Group.objects.get(name="审校"))
     return user
 

@@ -23,26 +23,6 @@ def editor(django_user_model):
     return user
 
 
-@pytest.fixture
-def page(make_issue, make_article):
-    issue = make_issue()
-    articles = [
-        make_article(
-            issue=issue,
-            position=1,
-            title="甲文",
-            body="甲一。\n\n甲二。\n\n乙一。\n\n乙二。",
-        ),
-        make_article(issue=issue, position=2, title="丙文", body="丙一。\n\n丙二。"),
-        make_article(issue=issue, position=3, title="丁文", body="丁一。"),
-    ]
-    for a in articles:
-        corrections.record_import(a)
-    author = Author.objects.create(name="张三")
-    Authorship.objects.create(article=articles[0], author=author, order=1)
-    return issue, articles
-
-
 def versions(*articles) -> dict[int, int]:
     return {a.pk: a.version for a in articles}
 
@@ -223,82 +203,10 @@ def test_a_split_of_a_verified_article_leaves_neither_part_verified(page, editor
     assert new.status == Article.Status.IN_REVIEW
 
 
-def test_undo_is_refused_after_a_later_edit(page, editor):
-    issue, (first, *_) = page
-    structure.split_article(
-        first, base_version=1, at_paragraph=1, title="新", editor=editor
-    )
-    first.refresh_from_db()
-    corrections.save_correction(
-        first,
-        editor=editor,
-        base_version=first.version,
-        changes={"body": "后来改了。"},
-        note="改",
-    )
-    with pytest.raises(ValidationError):
-        change_log.undo(StructureChange.objects.get(operation="split"), editor=editor)
-
-
-def test_an_article_edit_is_recorded_and_its_undo_restores_publication(page, editor):
-    """Undoing an edit that withdrew an article publishes it again (the whole state)."""
-    issue, (first, *_) = page
-    change = structure.edit_article(
-        first, editor=editor, fields={"published": False, "kind": "digest"}
-    )
-    assert (change.operation, change.note) == ("placement", "《甲文》：公开、体裁")
-    stored = Article.objects.get(pk=first.pk)
-    assert (stored.published, stored.kind) == (False, "digest")
-    change_log.undo(change, editor=editor)
-    stored = Article.objects.get(pk=first.pk)
-    assert (stored.published, stored.kind) == (True, "article")
-    assert stored.version == 1  # placement is not text: no new version
-
-
 def test_an_article_edit_that_changes_nothing_records_nothing(page, editor):
     issue, (first, *_) = page
     assert structure.edit_article(first, editor=editor, fields={}) is None
     assert not StructureChange.objects.exists()
-
-
-def test_a_byline_edit_is_undone_with_the_removed_and_added_bylines(page, editor):
-    issue, (first, *_) = page
-    old = first.authorships.get()
-    old_pk = old.pk
-    new = Authorship(author=Author.objects.create(name="李四"), order=1)
-    change = structure.edit_article(
-        first, editor=editor, fields={}, authorships=[new], removed=[old]
-    )
-    assert change.operation == "authorships"
-    assert [a.author.name for a in first.authorships.all()] == ["李四"]
-    change_log.undo(change, editor=editor)
-    assert [
-        (a.pk, a.author.name)
-        for a in Article.objects.get(pk=first.pk).authorships.all()
-    ] == [(old_pk, "张三")]
-
-
-def test_undo_restores_only_what_the_change_touched(page, editor):
-    """A neighbour withdrawn after a split stays withdrawn when the split is undone."""
-    issue, (first, second, third) = page
-    structure.split_article(
-        first, base_version=1, at_paragraph=2, title="乙文", editor=editor
-    )
-    structure.edit_article(second, editor=editor, fields={"published": False})
-    change_log.undo(StructureChange.objects.get(operation="split"), editor=editor)
-    second.refresh_from_db()
-    assert (second.position, second.published) == (2, False)
-
-
-def test_undo_is_refused_when_a_touched_field_changed_since(page, editor):
-    issue, (first, *_) = page
-    withdrawal = structure.edit_article(
-        first, editor=editor, fields={"published": False}
-    )
-    structure.edit_article(first, editor=editor, fields={"published": True})
-    with pytest.raises(ValidationError) as refused:
-        change_log.undo(withdrawal, editor=editor)
-    assert "《甲文》" in " ".join(refused.value.messages)
 
 
 def test_an_affiliation_edit_is_recorded_and_undone(editor):

@@ -17,7 +17,7 @@ from tests.forms import form_data, post_form
 
 
 def staff(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user = django_user_model.objects.create_user(username, is_staff=True)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
