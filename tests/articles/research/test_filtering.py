@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Author, Authorship, Column
-from articles.research import filtering
+from articles.research import facets, filtering
 from tests.seed import SEED_DATES, find, import_seed
 
 pytestmark = pytest.mark.django_db
@@ -99,41 +99,39 @@ def test_only_public_articles(seed):
     hidden = find(seed, "萃取传统文化精华")
     Article.objects.filter(pk=hidden.pk).update(published=False)
     assert titles({"province": "山东"}) == set()
-    facets = filtering.facet_counts({})
-    assert "山东" not in {v.value for v in facets["province"]}
-    assert sum(v.count for v in facets["column"] if v.label == "热点思考") == 1
+    counts = facets.facet_counts({})
+    assert "山东" not in {v.value for v in counts["province"]}
+    assert sum(v.count for v in counts["column"] if v.label == "热点思考") == 1
 
 
 def test_facet_counts_use_the_other_filters(seed):
-    facets = filtering.facet_counts({"province": "山东"})
-    assert [(v.label, v.count) for v in facets["column"]] == [("热点思考", 1)]
+    counts = facets.facet_counts({"province": "山东"})
+    assert [(v.label, v.count) for v in counts["column"]] == [("热点思考", 1)]
     # The province facet ignores the province filter itself.
-    provinces = {v.value: v.count for v in facets["province"]}
+    provinces = {v.value: v.count for v in counts["province"]}
     assert provinces["山东"] == 1 and provinces["北京"] == 4
-    assert [v.value for v in facets["province"] if v.selected] == ["山东"]
+    assert [v.value for v in counts["province"] if v.selected] == ["山东"]
     hot = {
         v.value: v.count
-        for v in filtering.facet_counts({"column": "热点思考"})["province"]
+        for v in facets.facet_counts({"column": "热点思考"})["province"]
     }
     assert hot == {"北京": 1, "山东": 1}
-    years = {
-        v.value: v.count for v in filtering.facet_counts({"year_from": 2024})["year"]
-    }
+    years = {v.value: v.count for v in facets.facet_counts({"year_from": 2024})["year"]}
     assert years == {"2019": 4, "2023": 5, "2024": 5}
     # Each facet value's count is what choosing it gives.
-    for value in filtering.facet_counts({"year_to": 2023})["column"]:
+    for value in facets.facet_counts({"year_to": 2023})["column"]:
         assert value.count == len(titles({"year_to": 2023, "column": value.value}))
 
 
 def test_a_chosen_value_without_articles_stays_in_its_facet(seed):
     li = Author.objects.get(name="李长安")
-    facets = filtering.facet_counts({"author": li.pk, "province": "广东"})
-    assert [(v.label, v.count, v.selected) for v in facets["author"]][0] == (
+    counts = facets.facet_counts({"author": li.pk, "province": "广东"})
+    assert [(v.label, v.count, v.selected) for v in counts["author"]][0] == (
         "李长安",
         0,
         True,
     )
-    active = filtering.active_filters(filtering.parse_params({"author": li.pk}), facets)
+    active = facets.active_filters(filtering.parse_params({"author": li.pk}), counts)
     assert [(f.label, f.value) for f in active] == [("作者", "李长安")]
 
 
@@ -212,7 +210,7 @@ def test_hostile_parameters_never_break_the_page(seed, client):
     assert "<script>alert(1)</script>" not in html
     assert "作者编号无效" in html and "年份应为四位数字" in html
     params = response.context["params"]
-    assert params.author is None and params.year_from is None and params.sort == "-date"
+    assert params.author == () and params.year_from is None and params.sort == "newest"
 
 
 def test_keyword_goes_through_search(seed, monkeypatch):
@@ -281,3 +279,36 @@ def test_escaping_of_ocr_text(client, make_article):
     html = client.get(reverse("research:article_list")).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("sort=-date", ""),
+        ("sort=date", "sort=oldest"),
+        ("year=2019", "year_from=2019&year_to=2019"),
+        ("year=2019&year=2023&sort=title", "year_from=2019&year_to=2023&sort=title"),
+    ],
+)
+def test_older_urls_redirect_to_the_shared_vocabulary(client, seed, old, new):
+    response = client.get(f"/articles/?{old}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/articles/?{new}" if new else "/articles/"
+
+
+def test_a_person_named_in_an_older_url_is_found_by_id(client, seed):
+    li = Author.objects.get(name="李长安")
+    response = client.get("/articles/?author=李长安")
+    assert response.status_code == 301
+    assert response["Location"] == f"/articles/?author={li.pk}"
+
+
+def test_several_values_of_one_filter_mean_any_of_them(seed):
+    both = titles({"column": ["工作研究", "热点思考"]})
+    assert both == titles({"column": "工作研究"}) | titles({"column": "热点思考"})
+    params = filtering.parse_params({"column": ["工作研究", "热点思考"]})
+    counts = facets.facet_counts(params)
+    assert {v.label for v in counts["column"] if v.selected} == {"工作研究", "热点思考"}
+    chips = facets.active_filters(params, counts)
+    assert [c.value for c in chips] == ["工作研究", "热点思考"]
+    assert chips[0].remove_query == "column=%E7%83%AD%E7%82%B9%E6%80%9D%E8%80%83"
