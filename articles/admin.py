@@ -1,4 +1,4 @@
-"""Admin for columns, provinces, people and places; the editing room's admin is articles/editing/admin.py."""
+"""Admin for columns, provinces, people and places (editing admin: editing/admin.py)."""
 
 from django.contrib import admin
 from django.db.models import Count

@@ -482,7 +482,7 @@ class ReplaceBatch(models.Model):
 
 
 class StructureChange(models.Model):
-    """A split, merge, move or relinking, with the rows before and after, so it can be undone."""
+    """A split, merge, move or relinking, with its rows before and after, to undo it."""
 
     class Operation(models.TextChoices):
         SPLIT = "split", "拆分文章"

@@ -1,4 +1,4 @@
-"""The editing room's admin: articles and their correction screens, revisions, batches, structure changes, reader reports.
+"""The editing room's admin: articles, revisions, batches, structure changes, reports.
 
 Imported by articles/admin.py, so the admin's autodiscovery registers these. Text is
 changed only on the correction screens (every save a version-checked revision); the
@@ -74,7 +74,7 @@ class EditorFilter(admin.SimpleListFilter):
 
 
 def _views(model_admin, routes):
-    """Admin URLs for editing views that take the model admin (for its site's context)."""
+    """Admin URLs for editing views, which take the model admin (for the context)."""
     return [
         path(
             route,

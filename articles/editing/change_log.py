@@ -32,7 +32,7 @@ def snapshot(objects) -> list[dict]:
 def record(
     operation, *, editor, note: str, before: list[dict], created=()
 ) -> StructureChange:
-    """Records a change made in this transaction, from the rows as they were before it."""
+    """Records a change made in this transaction, from its rows as they were before."""
     created_keys = [(obj._meta.label_lower, obj.pk) for obj in created]
     return StructureChange.objects.create(
         operation=operation,
@@ -162,7 +162,7 @@ def _is_many(label: str, name: str) -> bool:
 
 
 def _fetch(keys) -> list:
-    """The rows for these (model label, pk) keys as they are now; gone ones are left out."""
+    """The rows for these (model label, pk) keys as they are now, if still there."""
     by_model: dict[str, list[int]] = {}
     for label, pk in keys:
         by_model.setdefault(label, []).append(pk)

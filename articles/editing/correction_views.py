@@ -1,4 +1,4 @@
-"""Admin screens for correcting an article: edit beside the original, suggestions, history, review, reader reports."""
+"""Admin screens for correcting: text, suggestions, history, review, reader reports."""
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError

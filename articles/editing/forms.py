@@ -1,4 +1,4 @@
-"""The editing room's forms: corrections, find and replace, structure changes, reader reports.
+"""The editing forms: corrections, find and replace, structure changes, reader reports.
 
 Every form that leads to a version-checked write carries the version (or the page
 order) the editor started from, as a hidden field, so a stale one is refused.
@@ -156,7 +156,7 @@ class MoveForm(StructureForm):
 
 
 class ReorderForm(forms.Form):
-    """One position box per article of the page, and the order the editor started from."""
+    """A position box per article of the page, and the order the editor started from."""
 
     base_order = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", max_length=500, required=False)

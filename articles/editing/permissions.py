@@ -1,4 +1,4 @@
-"""Who may do what in the editing room: the permissions each write needs, checked on GET and POST.
+"""Who may do what in the editing room: what each write needs, checked on GET and POST.
 
 A screen that writes asks for the permissions of everything it changes, and asks
 before it shows its form, so nobody is offered what they may not do. Undoing a

@@ -233,7 +233,7 @@ def undo_batch(batch: ReplaceBatch, *, editor) -> list[int]:
                     to=previous,
                     editor=editor,
                     base_version=revision.number,
-                    note=f"撤销批量替换 #{batch.pk}：{batch.pattern}→{batch.replacement}",
+                    note=f"撤销批量替换 #{batch.pk}：{batch}",
                 )
             ReplaceBatch.objects.filter(pk=batch.pk).update(
                 undone_at=timezone.now(), undone_by=editor

@@ -67,7 +67,7 @@ def write(
     reverted_to: Revision | None = None,
     batch: ReplaceBatch | None = None,
 ) -> Revision | None:
-    """Apply `changes` to the article as it stood at `base_version`, as the next version.
+    """Apply `changes` to the article as it was at `base_version`, as the next version.
 
     Either writes the article and its revision, or raises EditConflict carrying the
     article as it is now (the merge of concurrent edits slots in at that point).
@@ -138,7 +138,7 @@ def record(
     reverted_to: Revision | None = None,
     batch: ReplaceBatch | None = None,
 ) -> Revision:
-    """The revision of the article's current version: who, why, and the text after it."""
+    """The revision of the article's current version: who, why, the text after it."""
     return Revision.objects.create(
         batch=batch,
         article=article,

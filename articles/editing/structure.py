@@ -91,7 +91,7 @@ def split_article(
             body="\n\n".join(paragraphs[at_paragraph:]),
             original_ocr="",
             published=article.published,
-            # Text an editor has looked at is not raw; nor is it verified as a new whole.
+            # Text an editor has seen is not raw; nor is it verified as a new whole.
             status=Article.Status.RAW
             if article.status == Article.Status.RAW
             else Article.Status.IN_REVIEW,
@@ -127,7 +127,7 @@ def merge_articles(
     editor,
     note: str = "",
 ) -> Article:
-    """`second`'s text follows `first`'s; `second` is unpublished and points to the result.
+    """`second`'s text follows `first`'s; `second` is withdrawn, pointing to the result.
 
     `base_versions` maps each article's id to the version the editor started from.
     """
@@ -257,7 +257,7 @@ def edit_article(
     authorships: Sequence[Authorship] = (),
     removed: Sequence[Authorship] = (),
 ) -> StructureChange | None:
-    """Placement, publication and byline edits from the admin form, as one undoable change.
+    """Placement, publication and bylines edited in the admin: one undoable change.
 
     `fields` holds the new values of PLACEMENT_FIELDS; `authorships` are new or changed
     bylines (unsaved), `removed` the bylines to delete. None if nothing changed.

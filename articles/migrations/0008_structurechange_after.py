@@ -1,4 +1,4 @@
-"""Structure changes keep the rows as each change left them, so undo restores exactly what it touched.
+"""Structure changes keep the rows as they left them: undo restores what they touched.
 
 Changes recorded before this kept only the article versions they left; for those not
 yet undone, `after` is filled with the rows as they are now, with those versions, so

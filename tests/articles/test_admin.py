@@ -1,4 +1,4 @@
-"""Admin for people and places: edits of an affiliation are recorded and undoable, merges offered to who may merge."""
+"""Admin for people and places: affiliation edits are undoable, merges offered."""
 
 import pytest
 from django.contrib.auth.models import Group

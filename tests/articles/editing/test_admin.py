@@ -1,4 +1,4 @@
-"""The editing admin: the article form edits placement and bylines as one undoable change; records stay read-only."""
+"""The editing admin: article edits are one undoable change; records stay read-only."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission

@@ -1,4 +1,4 @@
-"""Structure changes on record: undo puts back exactly what a change touched, or refuses."""
+"""Structure changes on record: undo puts back what a change touched, or refuses."""
 
 import pytest
 from django.contrib.auth.models import Group

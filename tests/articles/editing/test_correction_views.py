@@ -1,4 +1,4 @@
-"""The correction screens over HTTP: permissions, saving with a note, conflicts, history, queue, reader reports."""
+"""The correction screens over HTTP: permissions, saves, conflicts, history, reports."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission

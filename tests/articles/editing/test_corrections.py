@@ -1,4 +1,4 @@
-"""Corrections: revisions, revert, suggestions, the lost-update guard, the review workflow, reader reports."""
+"""Corrections: revisions, revert, suggestions, conflicts, review, reader reports."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -263,7 +263,7 @@ def test_an_unchanged_save_by_another_editor_does_not_let_the_author_verify(
 def test_nobody_verifies_text_they_changed_since_the_last_verification(
     article, reviewer, editor, django_user_model
 ):
-    """A later change by someone else does not clear the verifier's own earlier change."""
+    """A later change by someone else does not clear the verifier's own change."""
     corrections.save_correction(
         article, editor=reviewer, base_version=1, changes={"body": "甲改。"}, note="甲"
     )

@@ -1,4 +1,4 @@
-"""The admin dashboard's figures: progress by status, column and year, and the week by editor."""
+"""The dashboard: progress by status, column and year, and the week by editor."""
 
 from datetime import date, timedelta
 

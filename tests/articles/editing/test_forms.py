@@ -1,4 +1,4 @@
-"""The editing forms: text as browsers send it, the hidden base each write names, structure input."""
+"""The editing forms: text as browsers send it, the base each write names, structure."""
 
 from articles.editing.forms import (
     STALE_FORM,

@@ -1,4 +1,4 @@
-"""The one compare-and-set on an article's version: writes with a revision, or raises a conflict."""
+"""The one compare-and-set on an article's version: a revision, or a conflict."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Split, merge, move, reorder and merges of people and places keep every character, undo exactly, and refuse a stale base."""
+"""Structure changes keep every character, undo exactly and refuse a stale base."""
 
 import pytest
 from django.contrib.auth.models import Group

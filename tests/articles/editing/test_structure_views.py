@@ -1,4 +1,4 @@
-"""Find-and-replace and structure screens over HTTP: permissions, preview, partial apply, stale bases, undo."""
+"""Find-and-replace and structure screens over HTTP: permissions, stale bases, undo."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -111,7 +111,7 @@ def test_split_through_the_admin_and_undo_from_the_change_list(
 def test_a_split_from_a_screen_opened_before_a_correction_is_refused(
     client, articles, django_user_model
 ):
-    """The structure screen carries the version it showed; a later save makes it stale."""
+    """The screen carries the version it showed; a later save makes it stale."""
     user = staff(django_user_model, "shenjiao", "审校")
     client.force_login(user)
     article = articles[0]

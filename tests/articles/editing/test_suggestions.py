@@ -1,4 +1,4 @@
-"""Correction suggestions: the cleaner's and the learned ones, minus what editors rejected."""
+"""Suggestions: the cleaner's and the learned ones, minus what editors rejected."""
 
 from archive.models import LearnedCorrection
 from articles.editing import corrections
