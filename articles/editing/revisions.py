@@ -102,7 +102,9 @@ def write(
             and current.status != Article.Status.IN_REVIEW
         ):
             current.status = Article.Status.IN_REVIEW
-        current.save()  # one save, so search hears of it
+        # One save, so search hears of it; only these fields, so a concurrent write
+        # of another (a dismissed suggestion) is not overwritten.
+        current.save(update_fields=[*changed, "status", "version", "updated_at"])
         revision = record(
             current,
             kind=kind,
