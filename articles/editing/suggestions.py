@@ -30,8 +30,10 @@ def suggestions_for(
 
 
 def dismiss(article: Article, key: str) -> None:
-    """Remember a rejected suggestion; not a text change, so no revision and no version bump."""
-    if key not in article.dismissed_suggestions:
+    """Remember a rejected suggestion; not a text change, so no revision and no version bump.
+    Only a suggestion the article has now: a posted key is never stored as it came."""
+    current = {s["key"] for s in suggestions_for(article)}
+    if key in current and key not in article.dismissed_suggestions:
         article.dismissed_suggestions = [*article.dismissed_suggestions, key]
         Article.objects.filter(pk=article.pk).update(
             dismissed_suggestions=article.dismissed_suggestions

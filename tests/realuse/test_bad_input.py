@@ -70,3 +70,20 @@ def test_a_reader_report_accepted_from_a_bad_version_is_refused(
 def test_an_api_page_of_ten_thousand_digits_is_refused(anonymous, name):
     response = anonymous.get("/api/issues/", {name: "9" * 10_000})
     assert response.status_code == 400 and name in response.json()
+
+
+@pytest.mark.parametrize("key", ["a\x00b", "x" * 10_000])
+def test_rejecting_a_suggestion_that_is_not_there_stores_nothing(archive_in_use, key):
+    """A posted key is remembered only if it names a current suggestion (PostgreSQL
+    refused a NUL in the JSON column: a 500)."""
+    from articles.models import Article
+
+    article = Article.objects.filter(issue=archive_in_use.dated).order_by("pk")[0]
+    editor = archive_in_use.client_for("reviewer_a")
+    response = editor.post(
+        f"/admin/articles/article/{article.pk}/suggestion/",
+        {"action": "reject", "key": key},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert key not in article.dismissed_suggestions

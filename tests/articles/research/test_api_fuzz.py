@@ -17,7 +17,18 @@ examples_run: list[str] = []
 
 
 @pytest.fixture(scope="module")
-def api_schema(archive_in_use):
+def inside_the_test_transaction():
+    """A WSGI request closes 'old' database connections when it ends, which would end
+    the archive's transaction; the test client does the same (django.test.client)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def api_schema(archive_in_use, inside_the_test_transaction):
     """The schema as the server publishes it, calls going to the WSGI application."""
     from archive.wsgi import application
 
@@ -25,16 +36,10 @@ def api_schema(archive_in_use):
 
 
 @pytest.fixture(autouse=True)
-def inside_the_test_transaction():
-    """A WSGI request closes 'old' database connections when it ends, which would end
-    the archive's transaction; the test client does the same (django.test.client)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    # One client sends every example: far more than the anonymous rate allows.
+def plenty_of_requests():
+    """One client sends every example: far more than the anonymous rate allows."""
     with override_settings(API_ANON_RATE="100000/minute"):
         yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module", autouse=True)
