@@ -244,6 +244,8 @@ def province_list(request):
 
 @require_GET
 def province_detail(request, short_name):
+    if "\x00" in short_name:  # no name holds one; PostgreSQL refuses it in a query
+        raise Http404("没有这个省份。")
     province = get_object_or_404(Province, short_name=short_name)
     page = selectors.paginate(
         people.province_articles(province), request.GET.get("page")

@@ -164,6 +164,8 @@ def validate(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
             continue
         if len(given) != 1:
             raise OAIError("badArgument", f"参数 {name} 重复。")
+        if "\x00" in given[0]:  # no identifier, set or date holds one
+            raise OAIError("badArgument", f"参数 {name} 含有非法字符。")
         values[name] = given[0]
     required, optional = VERBS[verb]
     if "resumptionToken" in values:

@@ -29,6 +29,7 @@ def anonymous(archive_in_use):
         "/issues/99999999999/",
         "/issues/0/5/",
         "/scans/article/99999999999999999999/region.jpg",
+        "/provinces/%00/",
     ],
 )
 def test_a_bad_or_huge_id_is_not_found(anonymous, url):
@@ -41,9 +42,10 @@ def test_a_bad_or_huge_id_is_not_found(anonymous, url):
         "verb=ListRecords&metadataPrefix=oai_dc&until=9999-12-31",
         "verb=ListIdentifiers&metadataPrefix=oai_dc&from=9999-12-31",
         "verb=ListRecords&metadataPrefix=oai_dc&until=9999-12-31T23:59:59Z",
+        "verb=ListRecords&metadataPrefix=oai_dc&set=%00",
     ],
 )
-def test_an_out_of_range_oai_date_is_a_bad_argument(anonymous, query):
+def test_an_out_of_range_oai_date_or_a_nul_is_a_bad_argument(anonymous, query):
     response = anonymous.get(f"/oai?{query}")
     assert response.status_code == 200
     error = etree.fromstring(response.content).find(f"{OAI}error")
