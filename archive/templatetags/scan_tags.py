@@ -2,7 +2,7 @@
 
 from django import template
 
-from archive import scans
+from archive.scans import selectors
 
 register = template.Library()
 
@@ -10,10 +10,10 @@ register = template.Library()
 @register.simple_tag
 def article_original(article):
     """{% article_original article as original %}: link and preview, or None without a scan."""
-    return scans.article_original(article)
+    return selectors.article_original(article)
 
 
 @register.simple_tag
 def issue_thumbnail(issue):
     """{% issue_thumbnail issue as thumb %}: the page's thumbnail, or None without a scan."""
-    return scans.issue_thumbnail(issue)
+    return selectors.issue_thumbnail(issue)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST, require_safe
 
-from archive import scans
 from archive.models import ArticleRegion, Issue, Scan
+from archive.scans import selectors, services, storage
 from articles.models import Article
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def staff_may_see(user) -> bool:
 def stream_image(request, relative: str, *, public: bool):
     """Streams a stored JPEG with ETag/Last-Modified; media is never served as static files."""
     try:
-        path = scans.media_path(relative)
+        path = storage.media_path(relative)
         stat = path.stat()
     except (OSError, ValueError) as exc:
         logger.warning("scan derivative missing: %s", relative)
@@ -92,10 +92,10 @@ def region_image(request, pk):
 def article_original(request, pk):
     """查看原版: the article's region on the page, or the whole page if none is marked."""
     article = get_object_or_404(Article.objects.public().select_related("issue"), pk=pk)
-    pages = scans.scan_pages(article.issue.scans.all())
+    pages = selectors.scan_pages(article.issue.scans.all())
     if not pages:
         raise Http404("这个版面还没有原版扫描。")
-    region = scans.region_for(article)
+    region = selectors.region_for(article)
     if region is not None and not region.image:
         region = None
     return render(
@@ -106,7 +106,7 @@ def article_original(request, pk):
             "issue": article.issue,
             "pages": pages,
             "region": region,
-            "region_url": scans.region_image_url(region) if region else "",
+            "region_url": selectors.region_image_url(region) if region else "",
         },
     )
 
@@ -115,7 +115,7 @@ def article_original(request, pk):
 def issue_original(request, pk):
     """The whole printed page, zoomable, for readers."""
     issue = get_object_or_404(Issue.objects.public(), pk=pk)
-    pages = scans.scan_pages(issue.scans.all())
+    pages = selectors.scan_pages(issue.scans.all())
     if not pages:
         raise Http404("这个版面还没有原版扫描。")
     return render(
@@ -149,7 +149,7 @@ def issue_scans(request, model_admin, pk):
         "opts": Issue._meta,
         "title": f"原版扫描：{issue}",
         "issue": issue,
-        "pages": scans.scan_pages(issue.scans.all()),
+        "pages": selectors.scan_pages(issue.scans.all()),
         "articles": articles,
     }
     return render(request, "admin/archive/issue/scans.html", context)
@@ -168,7 +168,7 @@ def save_region(request, model_admin, article_pk):
     back = reverse("admin:articles_article_correct", args=[article.pk])
     try:
         if request.POST.get("action") == "clear":
-            scans.clear_region(article)
+            services.clear_region(article)
             message, region = "已清除本文的版面位置。", None
         else:
             scan = Scan.objects.filter(
@@ -176,8 +176,8 @@ def save_region(request, model_admin, article_pk):
             ).first()
             if scan is None:
                 raise ValidationError("请选择本文所在版面的扫描图。")
-            region = scans.save_region(
-                article, scan, scans.parse_region(request.POST), request.user
+            region = services.save_region(
+                article, scan, services.parse_region(request.POST), request.user
             )
             message = "已保存本文在版面上的位置。"
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from archive import scan_views
+from archive.scans import views as scan_views
 
 app_name = "scans"
 
