@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from archive.ingest.decoding import remove_control_characters
-from archive.scans import scan_panel
+from archive.scans.selectors import scan_panel
 from articles import corrections
 from articles.corrections import EditConflict
 from articles.diffing import diff_html
