@@ -20,12 +20,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from archive.files import copy_hashed
 from archive.models import Issue, sha256_hex
 
 # Rows that migrations recreate or that are only caches.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 APP_LABELS = ["auth", "archive", "articles"]
-CHUNK = 1024 * 1024
 # Media already compressed (scans and their JPEGs): deflating them again costs time
 # and saves nothing.
 STORED = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf"}
@@ -94,22 +94,15 @@ def add_file(
     archive: zipfile.ZipFile, name: str, source: Path, *, compress: bool = True
 ) -> str:
     """Copies a file into the zip in chunks; returns its SHA-256."""
-    digest = hashlib.sha256()
     info = zipfile.ZipInfo.from_file(source, name)
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with source.open("rb") as reader, archive.open(info, "w", force_zip64=True) as out:
-        for chunk in iter(lambda: reader.read(CHUNK), b""):
-            digest.update(chunk)
-            out.write(chunk)
-    return digest.hexdigest()
+        return copy_hashed(reader, out)
 
 
 def member_sha256(archive: zipfile.ZipFile, name: str) -> str:
-    digest = hashlib.sha256()
     with archive.open(name) as member:
-        for chunk in iter(lambda: member.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return copy_hashed(member)
 
 
 def verify_backup(path: Path) -> dict[str, str]:
@@ -174,8 +167,7 @@ def extract(archive: zipfile.ZipFile, name: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     try:
         with archive.open(name) as member, temporary.open("wb") as out:
-            for chunk in iter(lambda: member.read(CHUNK), b""):
-                out.write(chunk)
+            copy_hashed(member, out)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

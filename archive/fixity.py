@@ -4,10 +4,11 @@ and report (or, asked to, rebuild) what no longer matches."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from archive.files import file_sha256
 from archive.ingest.decoding import RefusedInput, decode_page
 from archive.models import ArticleRegion, Issue, Scan, sha256_hex
 from archive.scans import services
-from archive.scans.imaging import ScanRefused, file_sha256
+from archive.scans.imaging import ScanRefused
 from archive.scans.storage import media_path
 
 DERIVED = {"web": "网页图", "zoom": "放大图", "thumb": "缩略图"}

@@ -7,7 +7,6 @@ must be decoded whole (progressive JPEG, interlaced PNG) are refused above a bud
 PDF pages are rendered by PDFium straight at the zoom size.
 """
 
-import hashlib
 import math
 import os
 import tempfile
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyvips
+
+from archive.files import file_sha256
 
 # libvips can open dozens of formats; only the three we accept are left unblocked, and
 # its operation cache is off (it would keep decoded pages and reuse results by name).
@@ -51,7 +52,6 @@ DERIVATIVES = {
     "thumb": ((320, 640), 75),
 }
 REGION_BOX = (1600, 3200)
-CHUNK = 1024 * 1024
 
 # One render at a time per process: the peak memory of a request carrying ten files is
 # that of one file, and PDFium (not thread-safe) is never entered twice.
@@ -106,14 +106,6 @@ class PreparedScan:
 
 def megabytes(n: float) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sniff(head: bytes) -> str | None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from archive.files import file_sha256
 from archive.models import ArticleRegion, Issue, Scan
 from archive.scans import imaging, storage
 from archive.scans.imaging import DERIVATIVES, PreparedScan, ScanRefused
@@ -140,7 +141,7 @@ def write_derivatives(page: imaging.PreparedPage, paths: dict[str, str]) -> list
 def rebuild_derivatives(scan: Scan) -> None:
     """Renders a scan's derivatives again from its original (checked against its hash)."""
     path = storage.media_path(scan.original)
-    if imaging.file_sha256(path) != scan.original_sha256:
+    if file_sha256(path) != scan.original_sha256:
         raise ScanRefused(f"扫描 #{scan.pk} 的原件与其 SHA-256 不符，无法据以重建。")
     prepared = prepare_scan(path, scan.original_name)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archive.scans.imaging import CHUNK, file_sha256
+from archive.files import copy_hashed, file_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -62,20 +62,17 @@ def write_file(
     existed = path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    digest = hashlib.sha256()
     try:
         with temporary.open("wb") as handle:
             if isinstance(source, bytes):
-                digest.update(source)
+                digest = hashlib.sha256(source).hexdigest()
                 handle.write(source)
             else:
                 with source.open("rb") as reader:
-                    for chunk in iter(lambda: reader.read(CHUNK), b""):
-                        digest.update(chunk)
-                        handle.write(chunk)
+                    digest = copy_hashed(reader, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        if sha256 is not None and digest.hexdigest() != sha256:
+        if sha256 is not None and digest != sha256:
             raise ChangedSource(f"{source} changed after it was checked")
         os.replace(temporary, path)
     finally:

@@ -6,6 +6,7 @@ import pytest
 import pyvips
 from PIL import Image
 
+from archive.files import file_sha256
 from archive.scans import imaging
 from archive.scans.imaging import Limits, ScanRefused
 from tests.archive.scans.images import (
@@ -34,9 +35,9 @@ def test_a_jpeg_gets_three_derivatives_each_with_its_hash():
     assert widths == {"zoom": 3200, "web": 1600, "thumb": 320}
     assert all(abs(w / h - 4000 / 6000) < 0.01 for w, h in sizes(page).values())
     assert page.sha256 == {
-        kind: imaging.file_sha256(path) for kind, path in page.images.items()
+        kind: file_sha256(path) for kind, path in page.images.items()
     }
-    assert prepared.sha256 == imaging.file_sha256(prepared.path)
+    assert prepared.sha256 == file_sha256(prepared.path)
 
 
 def test_the_zoom_image_is_baseline_and_the_smaller_two_progressive():

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from PIL import Image
 
+from archive.files import file_sha256
 from archive.models import ArticleRegion, Scan, sha256_hex
 from archive.scans import services, storage
-from archive.scans.imaging import ScanRefused, file_sha256
+from archive.scans.imaging import ScanRefused
 from tests.archive.conftest import media_files
 from tests.archive.scans.images import jpeg_bytes, pdf_bytes
 
