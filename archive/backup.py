@@ -1,4 +1,4 @@
-"""Backup and restore of the whole archive: database content with history, raw pages, media.
+"""Backup and restore of the whole archive: database with history, raw pages, media.
 
 A backup is one zip: `data.jsonl` (Django's dumpdata with natural keys, one object a
 line, so it loads into an empty database of either engine), every raw page as
@@ -36,7 +36,8 @@ class BackupError(Exception):
 
 
 def write_backup(path: Path) -> dict[str, str]:
-    """Write the archive to `path` (a .zip), replacing it atomically; returns the manifest."""
+    """Writes the archive to `path` (a .zip), replacing it atomically; returns the
+    manifest."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # mkstemp: beside the target (same file system, so the rename is atomic), mode 0600
     # (the backup holds password hashes).
@@ -106,7 +107,7 @@ def member_sha256(archive: zipfile.ZipFile, name: str) -> str:
 
 
 def verify_backup(path: Path) -> dict[str, str]:
-    """Every member checked against the manifest, read in chunks; returns the manifest."""
+    """Checks every member against the manifest, in chunks; returns the manifest."""
     try:
         with zipfile.ZipFile(path) as archive:
             try:
@@ -129,7 +130,7 @@ def verify_backup(path: Path) -> dict[str, str]:
 
 
 def restore_backup(path: Path) -> None:
-    """Load a backup into an empty, migrated database (one transaction) and its media."""
+    """Loads a backup into an empty, migrated database (one transaction), then media."""
     manifest = verify_backup(path)
     if Issue.objects.exists():
         raise BackupError(
@@ -144,7 +145,8 @@ def restore_backup(path: Path) -> None:
             call_command("loaddata", str(fixture), verbosity=0)
             pages = Issue.objects.only("source_name", "raw_bytes", "raw_sha256")
             for issue in pages.iterator(chunk_size=20):
-                # The raw member passed the manifest; its name and hash must be this page's.
+                # The raw member passed the manifest: its name and hash must be this
+                # page's.
                 recorded = manifest.get(f"raw/{issue.raw_sha256}.txt")
                 if not (
                     recorded == issue.raw_sha256 == sha256_hex(bytes(issue.raw_bytes))

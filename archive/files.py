@@ -9,7 +9,7 @@ CHUNK = 1024 * 1024
 
 
 def copy_hashed(reader: BinaryIO, writer: BinaryIO | None = None) -> str:
-    """Reads `reader` to its end (writing it to `writer`, if given); returns the SHA-256.
+    """Reads `reader` to its end, writing it to `writer` if given; returns the SHA-256.
 
     One buffer is reused for every chunk: a fresh 1 MB bytes object per read leaves
     the C heap fragmented, and the process grows with each file it copies.

@@ -1,5 +1,5 @@
-"""Fixity: re-hash every stored original and derived file, re-derive what can be derived,
-and report (or, asked to, rebuild) what no longer matches."""
+"""Fixity: re-hash every stored original and derived file, re-derive what can be
+derived, and report (or, asked to, rebuild) what no longer matches."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field

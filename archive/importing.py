@@ -155,7 +155,8 @@ def import_page(
     number: int | None = None,
     page_label: str = "",
 ) -> ImportResult:
-    """Import one raw page. The same bytes twice is a no-op; changed bytes are refused."""
+    """Imports one raw page. The same bytes twice is a no-op; changed bytes are
+    refused."""
     digest = sha256_hex(data)
     existing = Issue.objects.filter(raw_sha256=digest).first()
     if existing is not None:
@@ -233,7 +234,7 @@ def flag_dict(flag) -> dict:
 
 
 def find_or_create_author(name: str) -> Author:
-    """The same name on two pages is one author, including names merged in as aliases."""
+    """The same name on two pages is one author, also a name merged in as an alias."""
     author = Author.objects.filter(name=name).order_by("pk").first()
     if author is None:
         # JSON text differs by backend (escaped on SQLite), so aliases are matched here;
@@ -245,7 +246,7 @@ def find_or_create_author(name: str) -> Author:
 
 
 def known_affiliation_name(name: str) -> str:
-    """Maps an alias editors recorded (when merging affiliations) to its canonical name."""
+    """Maps an alias editors recorded (merging affiliations) to its canonical name."""
     if Affiliation.objects.filter(name=name).exists():
         return name
     for affiliation in Affiliation.objects.exclude(aliases=[]):

@@ -1,7 +1,7 @@
-"""Scan benchmark (not a test): peak memory and time to check and render a 50 MP page scan.
+"""Scan benchmark (not a test): peak memory and time to render a 50 MP page scan.
 
 # .venv/bin/python bench/scan_memory.py                  # every format, 5800×8700 px
-# .venv/bin/python bench/scan_memory.py --files 10       # + ten colour JPEGs in one call
+# .venv/bin/python bench/scan_memory.py --files 10   # + ten colour JPEGs in one call
 
 Each case runs in a fresh Python process that imports archive.scans.imaging (pure, no
 Django) and calls imaging.prepare() on a generated page: paper grain, a heading, columns
@@ -49,7 +49,8 @@ from archive.scans import imaging
 imports = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 kept = [imaging.prepare(Path(p), Path(p).name, imaging.Limits()) for p in sys.argv[1:]]
-print(imports, time.perf_counter() - start, kept[0].pages[0].width, kept[0].pages[0].height)
+page = kept[0].pages[0]
+print(imports, time.perf_counter() - start, page.width, page.height)
 """
 
 
@@ -124,7 +125,8 @@ def main() -> None:
             imports, peak, seconds, size = run([path])
             megabytes = path.stat().st_size / 1024 / 1024
             print(
-                f"{label:28} {megabytes:6.1f}MB {imports:6.0f}MB {peak:7.0f}MB {seconds:5.1f}s"
+                f"{label:28} {megabytes:6.1f}MB {imports:6.0f}MB "
+                f"{peak:7.0f}MB {seconds:5.1f}s"
             )
         if args.files:
             imports, peak, seconds, _ = run([folder / "colour.jpg"] * args.files)

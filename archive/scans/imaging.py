@@ -1,4 +1,4 @@
-"""Scan images: check an upload and render its derivatives in bounded memory (no Django).
+"""Scan images: check an upload, render its derivatives in bounded memory (no Django).
 
 libvips streams a JPEG, PNG or TIFF through the resize a few hundred rows at a time
 (and decodes a JPEG at a fraction of its size where the target allows), so a
@@ -113,7 +113,8 @@ def sniff(head: bytes) -> str | None:
 
 
 def prepare(source: Path | bytes, name: str, limits: Limits) -> PreparedScan:
-    """Checks an upload (a file, or bytes) and renders its derivatives; raises ScanRefused."""
+    """Checks an upload (a file, or bytes) and renders its derivatives; raises
+    ScanRefused with the reason."""
     name = os.path.basename(name or "")[:255] or "scan"
     workdir = tempfile.TemporaryDirectory(prefix="scan-")
     try:
@@ -205,7 +206,8 @@ def image_pages(path: Path, name: str, limits: Limits, out: Path) -> list[Prepar
             whole = whole_image_bytes(header)
             if whole > limits.max_whole_image_bytes:
                 raise ScanRefused(
-                    f"“{name}”是渐进式 JPEG 或隔行 PNG，必须整幅解码（约 {megabytes(whole)}），"
+                    f"“{name}”是渐进式 JPEG 或隔行 PNG，"
+                    f"必须整幅解码（约 {megabytes(whole)}），"
                     f"超过 {megabytes(limits.max_whole_image_bytes)} 的处理上限；"
                     "请另存为普通（基线）JPEG、非隔行 PNG 或 TIFF 后再上传。"
                 )

@@ -49,7 +49,7 @@ def scan_pages(scans) -> list[ScanPage]:
 
 
 def region_image_url(region: ArticleRegion) -> str:
-    """The crop's URL; the version changes with the region, so caches never show an old crop."""
+    """The crop's URL, versioned by the region, so no cache shows an old crop."""
     version = Path(region.image).stem.rsplit("-", 1)[-1]
     return f"{reverse('scans:region_image', args=[region.article_id])}?v={version}"
 
@@ -97,7 +97,8 @@ def article_original(article) -> dict | None:
 
 
 def issue_thumbnail(issue) -> dict | None:
-    """For the public issue page: the first scan's thumbnail, linking to the whole page (one query)."""
+    """For the public issue page: the first scan's thumbnail, linking to the whole
+    page (one query)."""
     pages = list(issue.scans.order_by("order", "pk").only("pk", "width", "height"))
     if not pages:
         return None

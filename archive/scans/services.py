@@ -20,7 +20,7 @@ MIN_REGION = 0.01
 
 
 def limits() -> imaging.Limits:
-    """The SCAN_* settings (see settings.py), read at each upload so tests can set them."""
+    """The SCAN_* settings (settings.py), read at each upload so tests can set them."""
     default = imaging.Limits()
     decode_mb = default.max_whole_image_bytes // 2**20
     return imaging.Limits(
@@ -110,7 +110,8 @@ def store_scans(issue: Issue, prepared: list[PreparedScan], user=None) -> list[S
                     )
                     order += 1
                     created_files += write_derivatives(page, paths)
-                # Also for pages already attached: a re-upload repairs a damaged original.
+                # Also for pages already attached: a re-upload repairs a damaged
+                # original.
                 if storage.write_file(original, item.path, sha256=item.sha256):
                     created_files.append(original)
     except storage.ChangedSource as exc:
@@ -139,7 +140,7 @@ def write_derivatives(page: imaging.PreparedPage, paths: dict[str, str]) -> list
 
 
 def rebuild_derivatives(scan: Scan) -> None:
-    """Renders a scan's derivatives again from its original (checked against its hash)."""
+    """Renders a scan's derivatives again from its original, once that is checked."""
     path = storage.media_path(scan.original)
     if file_sha256(path) != scan.original_sha256:
         raise ScanRefused(f"扫描 #{scan.pk} 的原件与其 SHA-256 不符，无法据以重建。")
@@ -168,7 +169,7 @@ def files_of(scan: Scan) -> list[str]:
 
 
 def remove_unused(candidates) -> None:
-    """Removes files no scan or region refers to (content-addressed names are shared)."""
+    """Removes files no scan or region uses (content-addressed names are shared)."""
     used = set()
     for row in Scan.objects.values_list("original", "web", "zoom", "thumb"):
         used.update(row)
@@ -177,7 +178,7 @@ def remove_unused(candidates) -> None:
 
 
 def delete_scans(scans) -> None:
-    """Deletes scan rows (and their regions); files go after commit unless still used."""
+    """Deletes scan rows (and regions); files go after commit unless still used."""
     scans = list(scans)
     if not scans:
         return

@@ -1,4 +1,4 @@
-"""Scan files under MEDIA_ROOT: content-addressed paths, atomic streamed writes, removal."""
+"""Scan files under MEDIA_ROOT: content-addressed paths, atomic streamed writes."""
 
 import hashlib
 import logging
@@ -24,7 +24,8 @@ def media_root() -> Path:
 
 
 def media_path(relative: str) -> Path:
-    """An absolute path for a stored relative path; refuses anything outside MEDIA_ROOT."""
+    """The absolute path of a stored relative path; refuses anything outside
+    MEDIA_ROOT."""
     root = media_root().resolve()
     path = (root / relative).resolve()
     if not relative or root not in path.parents:

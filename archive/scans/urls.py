@@ -1,4 +1,4 @@
-"""Public page-scan URLs, mounted at scans/: derivative images and the 查看原版 pages."""
+"""Public page-scan URLs at scans/: derivative images and the 查看原版 pages."""
 
 from django.urls import path, re_path
 

@@ -1,4 +1,5 @@
-"""Page-scan views: derivative images streamed with caching headers, the 查看原版 pages, the admin viewer and region save."""
+"""Page-scan views: images streamed with caching headers, the 查看原版 pages, the
+admin viewer and region save."""
 
 import logging
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ def staff_may_see(user) -> bool:
 
 
 def stream_image(request, relative: str, *, public: bool):
-    """Streams a stored JPEG with ETag/Last-Modified; media is never served as static files."""
+    """Streams a stored JPEG with ETag and Last-Modified (media is never static)."""
     try:
         path = storage.media_path(relative)
         stat = path.stat()
@@ -90,7 +91,7 @@ def region_image(request, pk):
 
 @require_safe
 def article_original(request, pk):
-    """查看原版: the article's region on the page, or the whole page if none is marked."""
+    """查看原版: the article's region on the page, or the whole page without one."""
     article = get_object_or_404(Article.objects.public().select_related("issue"), pk=pk)
     pages = selectors.scan_pages(article.issue.scans.all())
     if not pages:
@@ -125,7 +126,7 @@ def issue_original(request, pk):
     )
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Admin views (mounted by IssueAdmin.get_urls).
 
 
@@ -161,7 +162,7 @@ def wants_json(request) -> bool:
 
 @require_POST
 def save_region(request, model_admin, article_pk):
-    """Saves (or clears) where an article sits on its page; JSON for the viewer's fetch."""
+    """Saves (or clears) where an article sits on its page; JSON for the viewer."""
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied("您没有校对文章的权限。")
     article = get_object_or_404(Article, pk=article_pk)

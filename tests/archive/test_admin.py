@@ -88,7 +88,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client, db):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Scan uploads in the issue admin (ScanUploadForm, IssueAdmin.save_formset).
 
 

@@ -1,4 +1,5 @@
-"""A backup restores into an empty SQLite or PostgreSQL database with nothing changed."""
+"""A backup is written atomically in flat memory and restores into an empty SQLite or
+PostgreSQL database with nothing changed."""
 
 import json
 import os
@@ -174,7 +175,7 @@ def test_scans_are_in_the_backup_as_stored_members(scanned, tmp_path):
     assert manifest[f"media/{scanned.web}"] == scanned.web_sha256
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # A real `manage.py backup_archive` process: memory and SIGKILL.
 
 MEDIA_MB = 384

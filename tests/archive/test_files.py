@@ -1,4 +1,4 @@
-"""Streaming copy and hash: the same digest as hashlib, any size, with or without a copy."""
+"""Streaming copy and hash: hashlib's digest for any size, with or without a copy."""
 
 import hashlib
 import io

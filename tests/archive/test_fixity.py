@@ -1,5 +1,5 @@
-"""verify_fixity catches damage to originals, to what was derived from them (decoded text,
-scan images, article crops) and can rebuild what is derivable."""
+"""verify_fixity catches damage to originals and to what was derived from them
+(decoded text, scan images, article crops), and can rebuild what is derivable."""
 
 import importlib
 
@@ -42,7 +42,7 @@ def test_a_corrupted_original_is_caught(imported, capsys):
 
 
 def test_text_appended_to_the_decoded_text_is_caught(imported, capsys):
-    """The bytes and their hash are intact; the stored text no longer decodes from them."""
+    """Bytes and hash intact; the stored text is not what the bytes decode to."""
     issue = imported[0]
     Issue.objects.filter(pk=issue.pk).update(raw_text=issue.raw_text + "伪造的段落。")
     out = fails(capsys)
@@ -65,7 +65,7 @@ def test_a_missing_original_is_reported(imported):
     assert report.checked == 3 and len(report.missing) == 1
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Scans.
 
 

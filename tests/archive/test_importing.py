@@ -111,7 +111,7 @@ def test_nul_and_control_characters_never_reach_the_database(db):
     assert bytes(result.issue.raw_bytes) == page.encode("utf-8")
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # import_files: pages with their scans, one transaction per file.
 
 

@@ -1,4 +1,5 @@
-"""`backup_archive FILE.zip`: the whole archive (database with history, raw pages, media) in one file."""
+"""`backup_archive FILE.zip`: the whole archive (database with history, raw pages,
+media) in one file, written atomically."""
 
 from pathlib import Path
 

@@ -12,8 +12,9 @@ from archive.models import Issue, Scan
 
 class Command(BaseCommand):
     help = (
-        "重新计算所有原始版面、原版扫描及其派生图像的 SHA-256，并重新解码原始字节与保存的"
-        "文本比对；报告已检查、不符和缺失的数量，有问题时以非零状态退出。"
+        "重新计算所有原始版面、原版扫描及其派生图像的 SHA-256，"
+        "并重新解码原始字节与保存的文本比对；"
+        "报告已检查、不符和缺失的数量，有问题时以非零状态退出。"
     )
 
     def add_arguments(self, parser):

@@ -41,7 +41,7 @@ def test_a_jpeg_gets_three_derivatives_each_with_its_hash():
 
 
 def test_the_zoom_image_is_baseline_and_the_smaller_two_progressive():
-    """The zoom JPEG is written as the page streams; web and thumb load progressively."""
+    """The zoom JPEG is written as the page streams; web and thumb are progressive."""
     prepared = prepare(jpeg_bytes(4000, 6000))
     [page] = prepared.pages
     progressive = {
@@ -143,8 +143,8 @@ def test_page_and_byte_limits():
 
 
 def test_a_layout_that_must_be_decoded_whole_is_refused_above_the_budget():
-    """A progressive JPEG holds every coefficient at once; above the budget it is refused
-    with what to do instead, while the same picture as a baseline JPEG is accepted."""
+    """A progressive JPEG or interlaced PNG is decoded whole: above the budget it is
+    refused with what to save it as, while the same picture laid out plainly is taken."""
     budget = {"max_whole_image_bytes": 2 * 1024 * 1024}
     progressive = jpeg_bytes(1200, 1800, progressive=True)
     with pytest.raises(ScanRefused, match="渐进式 JPEG") as refused:

@@ -1,4 +1,5 @@
-"""Scan writes: attach with hashes, skip repeats, all or nothing, delete, rebuild, regions."""
+"""Scan writes: attach with hashes, skip repeats, all or nothing, delete, rebuild,
+regions."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -1,5 +1,5 @@
-"""Scan views: images streamed with caching headers, 查看原版 pages, the admin viewer and
-the region endpoint, the correction screen's panel."""
+"""Scan views: images streamed with caching headers, 查看原版 pages, the admin
+viewer and the region endpoint, the correction screen's panel."""
 
 import io
 
@@ -26,7 +26,7 @@ def region_url(article):
     return reverse("admin:archive_article_region", args=[article.pk])
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Public views.
 
 
@@ -118,7 +118,7 @@ def test_public_pages_work_with_and_without_a_scan(client, scan_article, attach)
         attach(scan_article.issue, jpeg_bytes())
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Admin viewer and regions.
 
 
@@ -211,7 +211,7 @@ def test_only_editors_save_regions(client, django_user_model, scanned, scan_arti
     assert client.get(region_url(scan_article)).status_code == 302  # to the login page
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # The correction screen's panel.
 
 

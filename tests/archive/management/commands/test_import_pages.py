@@ -104,7 +104,9 @@ def test_import_pages_reads_scans_from_the_manifest(tmp_path, db):
     (tmp_path / "scans" / "b.png").write_bytes(encoded(page_image(600, 900), "PNG"))
     manifest = tmp_path / "manifest.csv"
     manifest.write_text(
-        f"file,date,number,page,scan\n{SEED_PAGES[0].name},2024-05-20,,第7版,scans/a.jpg; scans/b.png\n{SEED_PAGES[1].name},,,,\n",
+        "file,date,number,page,scan\n"
+        f"{SEED_PAGES[0].name},2024-05-20,,第7版,scans/a.jpg; scans/b.png\n"
+        f"{SEED_PAGES[1].name},,,,\n",
         encoding="utf-8",
     )
     call_command(
