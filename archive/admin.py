@@ -167,7 +167,7 @@ class IssueAdmin(admin.ModelAdmin):
         from django.urls import path
 
         from archive.scans import views as scan_views
-        from articles.structure_views import reorder
+        from articles.editing.structure_views import reorder
 
         def view(func):
             return self.admin_site.admin_view(partial(func, model_admin=self))

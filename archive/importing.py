@@ -14,7 +14,7 @@ from archive.ingest.parsing import ParsedPage, Person, Piece, parse_page
 from archive.models import Issue, sha256_hex
 from archive.scans.imaging import PreparedScan, ScanRefused
 from archive.scans.services import prepare_scan_file, store_scans
-from articles.corrections import record_import
+from articles.editing.corrections import record_import
 from articles.models import (
     Affiliation,
     Article,

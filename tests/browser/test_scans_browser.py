@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from archive.models import ArticleRegion
 from archive.scans import services
-from articles import corrections
+from articles.editing import corrections
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed"
