@@ -144,6 +144,9 @@ def prepare(source: Path | bytes, name: str, limits: Limits) -> PreparedScan:
                 f"“{name}”超过图像大小上限 {megabytes(limits.max_bytes)}。"
             )
         extension, media_type = FORMATS[fmt]
+        # Hashed before rendering: if the file changes after this, the copy stored
+        # later no longer matches and is refused.
+        sha256 = file_sha256(path)
         out = Path(workdir.name)
         with _render_lock:
             if fmt == "PDF":
@@ -154,7 +157,7 @@ def prepare(source: Path | bytes, name: str, limits: Limits) -> PreparedScan:
             name=name,
             path=path,
             size=size,
-            sha256=file_sha256(path),
+            sha256=sha256,
             extension=extension,
             media_type=media_type,
             pages=pages,
