@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from articles.editing.suggestions import suggestions_for
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,7 @@ VIEWS = [
         article,
         None,
         CORRECT,
-        lambda s, u: {"action": "reject", "key": "矩阵[甲→乙]"},
+        lambda s, u: {"action": "reject", "key": suggestions_for(s.article)[0]["key"]},
     ),
     View(
         "articles_article_status",
