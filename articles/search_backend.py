@@ -497,6 +497,36 @@ def segment_values(leaf_reader, fieldname: str) -> list:
     return found
 
 
+def sort_keys(leaf_reader, fieldname: str) -> list[int | None]:
+    """A sort column's raw values for each document of one segment; None where unset.
+
+    Whoosh fills a document without a value with the column's default (the largest
+    number, which is no date at all), and a segment where no document has one has no
+    column: both read as None here.
+    """
+    key = (_segment_key(leaf_reader), "\x00sort:" + fieldname)
+    found = _segment_values.get(key)
+    if found is None:
+        count = leaf_reader.doc_count_all()
+        found = [None] * count
+        if leaf_reader.has_column(fieldname):
+            field = leaf_reader.schema[fieldname]
+            unset = getattr(field, "default", None)
+            column = leaf_reader.column_reader(fieldname, translate=False)
+            found = [None if v == unset else v for v in column]
+        with _cache_lock:
+            _segment_values[key] = found
+    return found
+
+
+def ascending_key(value: int | None) -> tuple[bool, int]:
+    return (value is None, value or 0)
+
+
+def descending_key(value: int | None) -> tuple[bool, int]:
+    return (value is None, -(value or 0))
+
+
 def forget_segments(live_ids: set[str]) -> None:
     with _cache_lock:
         for cache in (_character_words, _segment_values, _common_postings):
@@ -1084,6 +1114,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
 
     def _sort(self, searcher, matched, sort_by):
         # Each sort field must be a column (a date, a number); later fields break ties.
+        # Documents without a value (an undated page) come last in either direction.
         for order in reversed(list(sort_by)):
             field = order.lstrip("-")
             if (
@@ -1091,10 +1122,13 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                 or searcher.schema[field].column_type is None
             ):
                 continue
-            values = self._values(searcher, field)
-            matched.sort(
-                key=lambda pair, v=values: v[pair[1]], reverse=order.startswith("-")
-            )
+            keys = []
+            for leaf, _offset in searcher.reader().leaf_readers():
+                keys.extend(sort_keys(leaf, field))
+            if order.startswith("-"):
+                matched.sort(key=lambda pair, k=keys: descending_key(k[pair[1]]))
+            else:
+                matched.sort(key=lambda pair, k=keys: ascending_key(k[pair[1]]))
         return matched
 
     def _highlight(self, results, query_string):
