@@ -132,13 +132,13 @@ if os.environ.get("PYTEST_VERSION") and "SEARCH_INDEX_PATH" not in os.environ:
 
     SEARCH_INDEX_PATH = Path(tempfile.mkdtemp(prefix="archive-test-index-"))
     atexit.register(shutil.rmtree, SEARCH_INDEX_PATH, ignore_errors=True)
-# Whoosh with jieba (articles/search_backend.py) is the embedded default; a large
-# installation sets SEARCH_ENGINE=articles.search_elasticsearch.ChineseElasticsearchEngine
+# Whoosh with jieba (articles/search/whoosh/) is the embedded default; a large
+# installation sets SEARCH_ENGINE=articles.search.elasticsearch.ChineseElasticsearchEngine
 # and SEARCH_URL (docs/search.md). Nothing else changes: all search goes through haystack.
 HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": os.environ.get(
-            "SEARCH_ENGINE", "articles.search_backend.ChineseWhooshEngine"
+            "SEARCH_ENGINE", "articles.search.whoosh.backend.ChineseWhooshEngine"
         ),
         "PATH": str(SEARCH_INDEX_PATH),
         "URL": os.environ.get("SEARCH_URL", ""),
@@ -156,8 +156,8 @@ HAYSTACK_CONNECTIONS = {
 }
 # One path keeps the index fresh: saves of articles, authorships, authors, affiliations,
 # issues, columns and provinces queue the affected articles and reindex them when the
-# transaction commits (articles/search_signals.py).
-HAYSTACK_SIGNAL_PROCESSOR = "articles.search_signals.SearchSignalProcessor"
+# transaction commits (articles/search/signals.py).
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.SearchSignalProcessor"
 # One model is indexed; no per-query model filter is needed.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 

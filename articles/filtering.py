@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Whose affiliation places an article, and whose name finds it: bylines and credits
 # (策划/制图, 整理), not the experts a digest quotes. The search facets use the same rule
-# (articles.search_indexes.FACET_CONTRIBUTIONS), so a filter here and a facet there agree.
+# (articles.search.indexes.FACET_CONTRIBUTIONS), so a filter here and a facet there agree.
 PEOPLE = (Authorship.Contribution.AUTHOR, Authorship.Contribution.CREDIT)
 
 SORTS = {
@@ -182,7 +182,7 @@ def keyword_article_ids(q: str, limit: int) -> list[int] | None:
     backend that is missing or broken yields no matches rather than an error page.
     """
     try:
-        from articles.search_query import build_searchqueryset, parse_query
+        from articles.search.query import build_searchqueryset, parse_query
 
         parsed = parse_query(q)
         if parsed.is_empty:

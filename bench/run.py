@@ -47,6 +47,26 @@ def configure(database: str, index_path: Path) -> None:
     django.setup()
 
 
+def size_database(database: str, n: int) -> str:
+    """The benchmark database of one size: `archive_bench` becomes `archive_bench_10000`."""
+    if database.startswith("sqlite"):
+        path = Path(database.split("sqlite:///", 1)[1])
+        return f"sqlite:///{path.with_name(f'{path.stem}_{n}{path.suffix}')}"
+    return f"{database}_{n}"
+
+
+def use_database(database: str) -> None:
+    """Point Django's connection at another database of the same kind."""
+    import dj_database_url
+    from django.conf import settings
+    from django.db import connections
+
+    connections.close_all()
+    name = dj_database_url.parse(database)["NAME"]
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+
+
 def recreate_database(database: str) -> None:
     from django.core.management import call_command
     from django.db import connections
@@ -68,7 +88,43 @@ def recreate_database(database: str) -> None:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
+    use_database(database)
     call_command("migrate", verbosity=0)
+
+
+def synthetic_count() -> int | None:
+    """How many synthetic articles the current database holds (None: no archive there)."""
+    from django.db import DatabaseError
+
+    from articles.models import Article
+    from bench.synthetic import SYNTHETIC_PREFIX
+
+    try:
+        return Article.objects.filter(
+            issue__source_name__startswith=SYNTHETIC_PREFIX
+        ).count()
+    except DatabaseError:
+        return None
+
+
+def ensure_archive(n: int, database: str, reuse: bool) -> bool:
+    """The synthetic archive of n articles in its own database; True if made anew."""
+    from bench import synthetic
+
+    use_database(database)
+    if reuse and synthetic_count() == n:
+        print(f"  reusing the {n:,} synthetic articles in {database}", flush=True)
+        return False
+    recreate_database(database)
+    t = time.perf_counter()
+    synthetic.generate(
+        n, progress=lambda k: print(f"  generated {k:,}", end="\r", flush=True)
+    )
+    print(
+        f"  generated {n:,} synthetic articles in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    return True
 
 
 def index_size(path: Path) -> int:
@@ -149,7 +205,7 @@ def time_view(client, url: str, repeat: int) -> list[float]:
 
 
 def _segment_row(row):
-    from articles import search_text
+    from articles.search import text as search_text
 
     pk, text = row
     # Accurate-mode words plus the inner dictionary words the Whoosh index also has, so
@@ -166,8 +222,8 @@ def build_pg_fts(workers: int) -> float:
 
     from django.db import connection
 
-    from articles import search_text
     from articles.models import Article
+    from articles.search import text as search_text
 
     started = time.perf_counter()
     with connection.cursor() as cur:
@@ -202,7 +258,7 @@ def build_pg_fts(workers: int) -> float:
 
 
 def pg_where(q: Query) -> tuple[str, list]:
-    from articles import search_text
+    from articles.search import text as search_text
 
     terms = []
     for word in q.words:
@@ -312,7 +368,7 @@ def time_page(q: Query, repeat: int, engine=None) -> tuple[list[float], int]:
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
-    from articles.search_page import build_search_page
+    from articles.search.page import build_search_page
 
     params = QueryDict(q.url.split("?", 1)[1])
     request = RequestFactory().get(q.url)

@@ -84,7 +84,7 @@ def search_page():
 def _search_page(query="", **filters):
     from django.http import QueryDict
 
-    from articles.search_page import build_search_page
+    from articles.search.page import build_search_page
 
     params = QueryDict(mutable=True)
     if query:

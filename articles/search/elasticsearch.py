@@ -1,6 +1,6 @@
 """Haystack's Elasticsearch 7 engine with a Chinese analyzer (smartcn or IK), for archives that outgrow Whoosh."""
 
-# Set SEARCH_ENGINE=articles.search_elasticsearch.ChineseElasticsearchEngine, SEARCH_URL and
+# Set SEARCH_ENGINE=articles.search.elasticsearch.ChineseElasticsearchEngine, SEARCH_URL and
 # SEARCH_ANALYZER (docs/search.md); needs the `elasticsearch` extra. Text arrives normalised
 # (traditional → simplified, NFKC, no invisible characters) from the search index and the
 # query parser, so Elasticsearch only has to segment it.
@@ -12,6 +12,8 @@ from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchEngine,
     Elasticsearch7SearchQuery,
 )
+
+from articles.search.indexes import ArchiveIndexes
 
 # The analysis plugins: smartcn ships with Elasticsearch (`elasticsearch-plugin install
 # analysis-smartcn`); IK is the common third-party choice (finer segmentation at index
@@ -74,3 +76,4 @@ class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
 class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
     backend = ChineseElasticsearchBackend
     query = Elasticsearch7SearchQuery
+    unified_index = ArchiveIndexes

@@ -69,10 +69,10 @@ def test_many_saves_in_one_transaction_are_one_index_write(
     articles = [add_article(f"文章{i}", "正文") for i in range(5)]
     search_index.rebuild()
     # Ids left by a rolled-back transaction (an earlier test) would ride along; drop them.
-    monkeypatch.setattr("articles.search_signals._pending.ids", set(), raising=False)
+    monkeypatch.setattr("articles.search.signals._pending.ids", set(), raising=False)
     calls = []
     monkeypatch.setattr(
-        "articles.search_signals.reindex_articles", lambda ids: calls.append(set(ids))
+        "articles.search.signals.reindex_articles", lambda ids: calls.append(set(ids))
     )
     with django_capture_on_commit_callbacks(execute=True):
         for a in articles:

@@ -7,11 +7,11 @@ from haystack import connections
 def test_default_engine_is_the_chinese_whoosh_engine(settings):
     assert (
         settings.HAYSTACK_CONNECTIONS["default"]["ENGINE"]
-        == "articles.search_backend.ChineseWhooshEngine"
+        == "articles.search.whoosh.backend.ChineseWhooshEngine"
     )
     assert (
         settings.HAYSTACK_SIGNAL_PROCESSOR
-        == "articles.search_signals.SearchSignalProcessor"
+        == "articles.search.signals.SearchSignalProcessor"
     )
 
 
@@ -22,7 +22,7 @@ def test_elasticsearch_mapping_uses_the_chinese_analyzer(analyzer, tokenizer):
     pytest.importorskip(
         "elasticsearch", reason="the elasticsearch extra is not installed"
     )
-    from articles.search_elasticsearch import ChineseElasticsearchBackend
+    from articles.search.elasticsearch import ChineseElasticsearchBackend
 
     backend = ChineseElasticsearchBackend(
         "es", URL="http://127.0.0.1:9", INDEX_NAME="archive", ANALYZER=analyzer
@@ -44,7 +44,7 @@ def test_elasticsearch_rejects_an_unknown_analyzer():
     pytest.importorskip(
         "elasticsearch", reason="the elasticsearch extra is not installed"
     )
-    from articles.search_elasticsearch import ChineseElasticsearchBackend
+    from articles.search.elasticsearch import ChineseElasticsearchBackend
 
     with pytest.raises(ValueError, match="SEARCH_ANALYZER"):
         ChineseElasticsearchBackend(
