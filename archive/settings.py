@@ -261,7 +261,7 @@ READER_REPORTS_PER_HOUR = int(os.environ.get("READER_REPORTS_PER_HOUR", "10"))
 # RESEARCH AND API: filtered lists, exports, charts, JSON API, OAI-PMH, feeds, bulk download.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 # Read-only and JSON only: the browsable API needs inline scripts the CSP forbids.
-# Throttling and pagination are set on the API's views (articles/api.py).
+# Throttling and pagination are set on the API's views (articles/research/api.py).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import correction_views, corrections, structure, structure_views
-from articles.corrections import EditConflict
+from articles.editing import correction_views, corrections, structure, structure_views
+from articles.editing.corrections import EditConflict
 from articles.models import (
     Affiliation,
     Article,

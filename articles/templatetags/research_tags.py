@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django import template
 
-from articles import charts, citations, exports
+from articles.research import charts, citations, exports
 
 register = template.Library()
 
