@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh import fields as whoosh_fields
 from whoosh import formats, query
 from whoosh.analysis import Token, Tokenizer
+from whoosh.qparser import AndGroup, QueryParser
 
 from articles.search import text
+from articles.search.definition import IndexDefinition
+from articles.search.whoosh.queries import OffsetPhrase, word_query
 
 POSITIONS = formats.Positions()
 
@@ -116,9 +120,45 @@ class ChineseText(whoosh_fields.TEXT):
         return True
 
     def parse_query(self, fieldname, qstring, boost=1.0):
-        from articles.search.whoosh.queries import word_query
-
         return word_query(fieldname, text.normalize(qstring), boost=boost)
 
     def parse_range(self, fieldname, start, end, startexcl, endexcl, boost=1.0):
         return query.NullQuery
+
+
+def whoosh_schema(definition: IndexDefinition) -> whoosh_fields.Schema:
+    """The Whoosh schema of the index definition: nothing stored but the ids."""
+    schema_fields = {
+        ID: whoosh_fields.ID(stored=False, unique=True),
+        DJANGO_CT: whoosh_fields.ID(stored=True),
+        DJANGO_ID: whoosh_fields.ID(stored=True),
+    }
+    for name, options in definition.texts.items():
+        schema_fields[name] = ChineseText(characters=options.characters)
+    for name, multivalued in definition.facets.items():
+        # Facets are exact values (a column, a province), never analysed.
+        schema_fields[name] = (
+            whoosh_fields.KEYWORD(
+                stored=False, commas=True, lowercase=False, scorable=False
+            )
+            if multivalued
+            else whoosh_fields.ID(stored=False)
+        )
+    for name, kind in definition.columns.items():
+        schema_fields[name] = (
+            whoosh_fields.DATETIME(stored=False, sortable=True)
+            if kind in ("date", "datetime")
+            else whoosh_fields.NUMERIC(
+                stored=False, numtype=int if kind == "integer" else float, sortable=True
+            )
+        )
+    return whoosh_fields.Schema(**schema_fields)
+
+
+def query_parser(schema, content: str) -> QueryParser:
+    """The parser of haystack's query strings, for every embedded engine.
+
+    Bare words and phrases go to the document field, which holds all searched text
+    (title, people and garbled forms included); see `queries.with_field_boosts`.
+    """
+    return QueryParser(content, schema=schema, phraseclass=OffsetPhrase, group=AndGroup)

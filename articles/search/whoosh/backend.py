@@ -13,9 +13,7 @@ from haystack.backends.whoosh_backend import (
 )
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
-from whoosh import fields as whoosh_fields
 from whoosh import query
-from whoosh.qparser import AndGroup, QueryParser
 
 from articles.search import results_cache
 from articles.search.definition import IndexDefinition, index_definition
@@ -23,9 +21,8 @@ from articles.search.highlight import highlight_pattern, snippet, terms_to_mark
 from articles.search.indexes import ArchiveIndexes
 from articles.search.results_cache import Ranked
 from articles.search.whoosh import caches, writing
-from articles.search.whoosh.analysis import ChineseText
+from articles.search.whoosh.analysis import query_parser, whoosh_schema
 from articles.search.whoosh.queries import (
-    OffsetPhrase,
     marked_terms,
     with_field_boosts,
 )
@@ -59,45 +56,14 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
     # schema and parser
 
     def build_schema(self, fields):
-        self.definition = definition = index_definition(fields)
-        schema_fields = {
-            ID: whoosh_fields.ID(stored=False, unique=True),
-            DJANGO_CT: whoosh_fields.ID(stored=True),
-            DJANGO_ID: whoosh_fields.ID(stored=True),
-        }
-        for name, options in definition.texts.items():
-            schema_fields[name] = ChineseText(characters=options.characters)
-        for name, multivalued in definition.facets.items():
-            # Facets are exact values (a column, a province), never analysed.
-            schema_fields[name] = (
-                whoosh_fields.KEYWORD(
-                    stored=False, commas=True, lowercase=False, scorable=False
-                )
-                if multivalued
-                else whoosh_fields.ID(stored=False)
-            )
-        for name, kind in definition.columns.items():
-            schema_fields[name] = (
-                whoosh_fields.DATETIME(stored=False, sortable=True)
-                if kind in ("date", "datetime")
-                else whoosh_fields.NUMERIC(
-                    stored=False,
-                    numtype=int if kind == "integer" else float,
-                    sortable=True,
-                )
-            )
-        return definition.content, whoosh_fields.Schema(**schema_fields)
+        self.definition = index_definition(fields)
+        return self.definition.content, whoosh_schema(self.definition)
 
     def setup(self):
         super().setup()
         # Bare words and phrases go to the document field, which holds all searched text
         # (title, people and garbled forms included); see `with_field_boosts`.
-        self.parser = QueryParser(
-            self.content_field_name,
-            schema=self.schema,
-            phraseclass=OffsetPhrase,
-            group=AndGroup,
-        )
+        self.parser = query_parser(self.schema, self.content_field_name)
         self._searcher = None
         self._stamp = None
 
