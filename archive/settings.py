@@ -96,6 +96,9 @@ TEMPLATES = [
 # hard-coded, so another paper's archive needs no code change.
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "工人日报")
 SITE_TITLE = os.environ.get("SITE_TITLE", f"{NEWSPAPER_NAME}理论版档案")
+# The public address of the site (https://archive.example.org), for every absolute link
+# written where no request says where we are: exports, the bundle, feeds, OAI-PMH.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # DATABASES
 # SQLite is the embedded default. WAL lets readers and one writer work at once,

@@ -4,8 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from archive.models import Issue
-from articles.models import Article, Column, Province
-from articles.portal import selectors
+from articles.models import Affiliation, Article, Author, Column, Province
 
 
 class ArticleSitemap(Sitemap):
@@ -38,7 +37,7 @@ class AuthorSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return selectors.public_authors().only("pk").order_by("pk")
+        return Author.objects.public().only("pk").order_by("pk")
 
 
 class AffiliationSitemap(Sitemap):
@@ -46,7 +45,7 @@ class AffiliationSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        return selectors.public_affiliations().only("pk").order_by("pk")
+        return Affiliation.objects.public().only("pk").order_by("pk")
 
 
 class ProvinceSitemap(Sitemap):
@@ -54,9 +53,7 @@ class ProvinceSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        return Province.objects.filter(
-            pk__in=selectors.public_affiliations().values("province_id")
-        ).order_by("code")
+        return Province.objects.public().order_by("code")
 
 
 class PortalSitemap(Sitemap):

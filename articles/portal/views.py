@@ -9,8 +9,9 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article, Column, Province
-from articles.portal import selectors
+from articles.portal import people, selectors
 from articles.portal.forms import ReaderReportForm
+from articles.querysets import bylines_of
 
 
 def reports_per_hour() -> int:
@@ -93,12 +94,13 @@ def article_detail(request, pk):
 def render_article(
     request, article: Article, form: ReaderReportForm, status: int = 200
 ):
-    authorships = selectors.article_authorships(article)
+    authorships = bylines_of(article)
     earlier, later = selectors.column_neighbours(article)
     by_kind = {
         c: [a for a in authorships if a.contribution == c]
         for c in ("author", "credit", "quoted")
     }
+    pages = selectors.people_with_pages(by_kind["quoted"])
     return render(
         request,
         "articles/article_detail.html",
@@ -107,6 +109,8 @@ def render_article(
             "authors": by_kind["author"],
             "credits": by_kind["credit"],
             "quoted": by_kind["quoted"],
+            "quoted_authors_with_pages": pages.authors,
+            "quoted_places_with_pages": pages.affiliations,
             "earlier": earlier,
             "later": later,
             "related": selectors.related_articles(article, authorships),
@@ -176,21 +180,21 @@ def author_list(request):
     if len(initial) != 1 or not initial.isascii() or not initial.isalpha():
         initial = ""
     page = selectors.paginate(
-        selectors.author_index(initial),
+        people.author_index(initial),
         request.GET.get("page"),
-        selectors.AUTHORS_PAGE_SIZE,
+        people.AUTHORS_PAGE_SIZE,
     )
     return render(
         request,
         "articles/author_list.html",
-        {"page": page, "initial": initial, "initials": selectors.author_initials()},
+        {"page": page, "initial": initial, "initials": people.author_initials()},
     )
 
 
 @require_GET
 def author_detail(request, pk):
     return render(
-        request, "articles/author_detail.html", {"data": selectors.author_page(pk)}
+        request, "articles/author_detail.html", {"data": people.author_page(pk)}
     )
 
 
@@ -199,22 +203,22 @@ def affiliation_list(request):
     return render(
         request,
         "articles/affiliation_list.html",
-        {"affiliations": selectors.affiliation_index()},
+        {"affiliations": people.affiliation_index()},
     )
 
 
 @require_GET
 def affiliation_detail(request, pk):
-    affiliation = selectors.public_affiliation(pk)
+    affiliation = people.public_affiliation(pk)
     page = selectors.paginate(
-        selectors.affiliation_articles(affiliation), request.GET.get("page")
+        people.affiliation_articles(affiliation), request.GET.get("page")
     )
     return render(
         request,
         "articles/affiliation_detail.html",
         {
             "affiliation": affiliation,
-            "authors": selectors.affiliation_authors(affiliation),
+            "authors": people.affiliation_authors(affiliation),
             "page": page,
         },
     )
@@ -222,14 +226,14 @@ def affiliation_detail(request, pk):
 
 @require_GET
 def province_list(request):
-    provinces = selectors.province_index()
+    provinces = people.province_index()
     return render(
         request,
         "articles/province_list.html",
         {
             "provinces": provinces,
             "with_articles": [p for p in provinces if p.article_count],
-            "unplaced": selectors.articles_without_province(),
+            "unplaced": people.articles_without_province(),
         },
     )
 
@@ -238,15 +242,15 @@ def province_list(request):
 def province_detail(request, short_name):
     province = get_object_or_404(Province, short_name=short_name)
     page = selectors.paginate(
-        selectors.province_articles(province), request.GET.get("page")
+        people.province_articles(province), request.GET.get("page")
     )
     return render(
         request,
         "articles/province_detail.html",
         {
             "province": province,
-            "affiliations": selectors.province_affiliations(province),
-            "authors": selectors.province_authors(province),
+            "affiliations": people.province_affiliations(province),
+            "authors": people.province_authors(province),
             "page": page,
         },
     )

@@ -24,7 +24,7 @@ from rest_framework.routers import APIRootView
 from rest_framework.throttling import AnonRateThrottle
 
 from archive.models import Issue
-from articles.models import Article, Column, Province
+from articles.models import Affiliation, Article, Column, Province
 from articles.research import api_serializers as s
 from articles.research import filtering
 from articles.research.exports import revision_annotations
@@ -145,8 +145,10 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return filtering.with_listing_data(Article.objects.public()).annotate(
-                **revision_annotations()
+            return (
+                Article.objects.public()
+                .for_listing()
+                .annotate(**revision_annotations())
             )
         params = self.params()
         articles = filtering.filter_articles(params).annotate(**revision_annotations())
@@ -212,22 +214,13 @@ class AffiliationViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         return filtering.affiliation_rows("count" if sort == "count" else "pinyin")
 
     def get_object(self):
-        return get_object_or_404(filtering.affiliation_counts(), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Affiliation.objects.with_counts(), pk=self.kwargs["pk"]
+        )
 
 
 def province_rows():
-    public = Q(
-        affiliations__authorships__contribution__in=filtering.PEOPLE,
-        affiliations__authorships__article__in=Article.objects.public(),
-    )
-    return Province.objects.annotate(
-        article_count=Count(
-            "affiliations__authorships__article", filter=public, distinct=True
-        ),
-        author_count=Count(
-            "affiliations__authorships__author", filter=public, distinct=True
-        ),
-    ).order_by("code")
+    return Province.objects.with_counts().order_by("code")
 
 
 @extend_schema_view(

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from articles.models import Authorship, Column
+from articles.models import Column
 from articles.research.filtering import (
-    PEOPLE,
     FilterParams,
+    count_by_province,
     filter_articles,
     parse_params,
+    without_province,
 )
 
 NO_COLUMN = "无栏目（图解、报道等）"
@@ -54,33 +55,16 @@ def by_province(params: FilterParams | Mapping | None = None) -> dict:
     """Public articles and their authors by the province of the authors' affiliations,
     most articles first. An article with authors in two provinces counts in both."""
     articles = filter_articles(parse_params(params or {}))
-    rows = (
-        Authorship.objects.filter(
-            article__in=articles,
-            contribution__in=PEOPLE,
-            affiliation__province__isnull=False,
-        )
-        .values("affiliation__province__short_name", "affiliation__province__code")
-        .annotate(
-            articles=Count("article", distinct=True),
-            authors=Count("author", distinct=True),
-        )
-        .order_by("-articles", "-authors", "affiliation__province__code")
-    )
-    rows = list(rows)
+    rows = count_by_province(articles)
     return {
         "kind": "bar-horizontal",
         "unit": "",
-        "categories": [r["affiliation__province__short_name"] for r in rows],
+        "categories": [r.short_name for r in rows],
         "series": [
-            {"name": "文章（篇）", "data": [r["articles"] for r in rows]},
-            {"name": "作者（位）", "data": [r["authors"] for r in rows]},
+            {"name": "文章（篇）", "data": [r.articles for r in rows]},
+            {"name": "作者（位）", "data": [r.authors for r in rows]},
         ],
-        "unplaced": articles.exclude(
-            pk__in=Authorship.objects.filter(
-                contribution__in=PEOPLE, affiliation__province__isnull=False
-            ).values("article_id")
-        ).count(),
+        "unplaced": without_province(articles).count(),
     }
 
 

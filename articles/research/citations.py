@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 
 from articles.models import Article, Authorship
+from articles.querysets import bylines_of, responsible_people
 
 CHINESE_DIGITS = {
     "零": 0,
@@ -29,26 +30,9 @@ PAGE_CHINESE = re.compile(r"第?([零〇一二两三四五六七八九十百]+)�
 MAX_GBT_AUTHORS = 3
 
 
-def bylines(article: Article) -> list[Authorship]:
-    """The article's authorships in printed order (prefetched as `bylines` in lists)."""
-    found = getattr(article, "bylines", None)
-    if found is None:
-        found = list(
-            article.authorships.select_related(
-                "author", "affiliation__province"
-            ).order_by("contribution", "order")
-        )
-    return found
-
-
 def responsible(article: Article) -> list[Authorship]:
-    """Who is responsible for the text: its bylines, or for a graphic or digest with no
-    byline the credited compilers (策划/制图, 整理). Quoted experts never are."""
-    people = bylines(article)
-    authors = [b for b in people if b.contribution == Authorship.Contribution.AUTHOR]
-    if authors:
-        return authors
-    return [b for b in people if b.contribution == Authorship.Contribution.CREDIT]
+    """Who is responsible for the text (articles.querysets): cited as its authors."""
+    return responsible_people(bylines_of(article))
 
 
 def cited_names(article: Article) -> list[str]:
@@ -187,3 +171,66 @@ def format_gbt7714(c: Citation, index: int | None = 1) -> str:
             parts.append(f"({c.page})")
     parts.append(".")
     return "".join(parts)
+
+
+def highwire_tags(article: Article, url: str) -> list[tuple[str, str]]:
+    """Highwire Press `citation_*` meta tags: what Zotero's browser button and Google
+    Scholar read off an article page. One `citation_author` per person, each followed
+    by that person's institution; no date or page is invented when unknown."""
+    c = citation(article, url)
+    tags = [("citation_title", c.title)]
+    for b in c.people:
+        if b.author_id:
+            tags.append(("citation_author", b.author.name))
+            if b.affiliation_id:
+                tags.append(("citation_author_institution", b.affiliation.name))
+    if c.date:
+        tags.append(("citation_publication_date", c.date.strftime("%Y/%m/%d")))
+        if c.page:
+            tags.append(("citation_firstpage", c.page))
+    tags += [
+        ("citation_journal_title", c.newspaper),
+        ("citation_language", "zh"),
+        ("citation_public_url", url),
+        ("citation_fulltext_html_url", url),
+    ]
+    if c.number:
+        tags.append(("citation_issue", str(c.number)))
+    return tags
+
+
+def json_ld(article: Article, url: str) -> dict:
+    """schema.org `NewsArticle` with its authors as `Person`s and their affiliations."""
+    c = citation(article, url)
+    authors = []
+    for b in c.people:
+        if not b.author_id:
+            continue
+        person = {"@type": "Person", "name": b.author.name}
+        if b.affiliation_id:
+            person["affiliation"] = {
+                "@type": "Organization",
+                "name": b.affiliation.name,
+            }
+        authors.append(person)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": c.title,
+        "url": url,
+        "inLanguage": "zh-CN",
+        "author": authors,
+        "publisher": {"@type": "Organization", "name": c.newspaper},
+        "isPartOf": {"@type": "Periodical", "name": c.newspaper},
+    }
+    if c.kicker:
+        data["alternativeHeadline"] = c.kicker
+    if c.lede:
+        data["description"] = c.lede
+    if c.column:
+        data["articleSection"] = c.column
+    if c.date:
+        data["datePublished"] = c.date.isoformat()
+    if c.page:
+        data["pageStart"] = c.page
+    return data

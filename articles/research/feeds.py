@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.text import Truncator
 
 from articles.models import Article, Column
-from articles.research import citations, filtering
+from articles.research import citations
 from articles.research.oai import xml_text
 
 
@@ -19,11 +19,7 @@ def feed_items(column: Column | None = None):
     articles = Article.objects.public()
     if column is not None:
         articles = articles.filter(column=column)
-    return list(
-        filtering.with_listing_data(articles).order_by(*filtering.NEWEST_FIRST)[
-            : settings.FEED_ITEMS
-        ]
-    )
+    return list(articles.for_listing().newest_first()[: settings.FEED_ITEMS])
 
 
 def summary(article: Article) -> str:

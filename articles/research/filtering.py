@@ -11,29 +11,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import ExtractYear
 
-from articles.models import Affiliation, Article, Author, Authorship, Column
+from articles.models import Affiliation, Article, Author, Authorship
 from articles.pinyin import text_sort_key
+from articles.querysets import RESPONSIBLE, newest_first
 
 logger = logging.getLogger(__name__)
-
-# Whose affiliation places an article, and whose name finds it: bylines and credits
-# (策划/制图, 整理), not the experts a digest quotes. The search facets use the same rule
-# (articles.search.indexes.FACET_CONTRIBUTIONS), so a filter here and a facet there agree.
-PEOPLE = (Authorship.Contribution.AUTHOR, Authorship.Contribution.CREDIT)
 
 SORTS = {
     "-date": "日期（新→旧）",
@@ -56,8 +47,6 @@ FILTERS = (
 PARAMS = (*FILTERS, "sort")
 YEAR_RANGE = (1900, 2200)
 MAX_TEXT = 200
-# Author and affiliation facets offer the most frequent values (the chosen one always).
-FACET_LIMIT = 60
 # Title order is computed in Python; rows are then fetched this many at a time.
 CHUNK = 500
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -198,7 +187,7 @@ def keyword_article_ids(q: str, limit: int) -> list[int] | None:
 def _people(*conditions: Q, **lookups) -> Exists:
     return Exists(
         Authorship.objects.filter(
-            *conditions, article=OuterRef("pk"), contribution__in=PEOPLE, **lookups
+            *conditions, article=OuterRef("pk"), contribution__in=RESPONSIBLE, **lookups
         )
     )
 
@@ -242,46 +231,11 @@ def filter_articles(
 # ---------------------------------------------------------------- listing and order
 
 
-def bylines_prefetch() -> Prefetch:
-    """Every authorship of the listed articles, with person, affiliation and province: one query."""
-    return Prefetch(
-        "authorships",
-        queryset=Authorship.objects.select_related(
-            "author", "affiliation__province"
-        ).order_by("contribution", "order"),
-        to_attr="bylines",
-    )
-
-
-def with_listing_data(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """What a list, an export or the API prints per article, in a fixed number of queries."""
-    return (
-        articles.select_related("issue", "column")
-        .defer("issue__raw_bytes", "issue__raw_text", "original_ocr")
-        .prefetch_related(bylines_prefetch())
-    )
-
-
-NEWEST_FIRST = (
-    F("issue__publication_date").desc(nulls_last=True),
-    "-issue_id",
-    "position",
-    "id",
-)
-# Undated pages go last either way: their date is unknown, neither old nor new.
-OLDEST_FIRST = (
-    F("issue__publication_date").asc(nulls_last=True),
-    "issue_id",
-    "position",
-    "id",
-)
-
-
 def first_person_key() -> Subquery:
     """Pinyin key of an article's first named author (or credited person when it has none)."""
     return Subquery(
         Authorship.objects.filter(
-            article=OuterRef("pk"), contribution__in=PEOPLE, author__isnull=False
+            article=OuterRef("pk"), contribution__in=RESPONSIBLE, author__isnull=False
         )
         .order_by("contribution", "order")
         .values("author__sort_key")[:1]
@@ -321,11 +275,9 @@ class TitleOrdered(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             wanted = self.ids[index]
-            by_pk = {
-                a.pk: a for a in with_listing_data(self.articles.filter(pk__in=wanted))
-            }
+            by_pk = {a.pk: a for a in self.articles.filter(pk__in=wanted).for_listing()}
             return [by_pk[pk] for pk in wanted if pk in by_pk]
-        return with_listing_data(self.articles.filter(pk=self.ids[index])).get()
+        return self.articles.filter(pk=self.ids[index]).for_listing().get()
 
     def __iter__(self) -> Iterator[Article]:
         for start in range(0, len(self), CHUNK):
@@ -335,14 +287,14 @@ class TitleOrdered(Sequence):
 def sort_articles(articles: QuerySet[Article], sort: str) -> Sequence[Article]:
     if sort == "title":
         return TitleOrdered(articles)
-    listed = with_listing_data(articles)
+    listed = articles.for_listing()
     if sort == "author":
         return listed.annotate(first_person=first_person_key()).order_by(
-            F("first_person").asc(nulls_last=True), *NEWEST_FIRST
+            F("first_person").asc(nulls_last=True), *newest_first()
         )
     if sort == "date":
-        return listed.order_by(*OLDEST_FIRST)
-    return listed.order_by(*NEWEST_FIRST)
+        return listed.oldest_first()
+    return listed.newest_first()
 
 
 def article_results(params: FilterParams | Mapping) -> Sequence[Article]:
@@ -358,238 +310,48 @@ def iterate(results: Sequence[Article]) -> Iterator[Article]:
     return iter(results)
 
 
-# ---------------------------------------------------------------- facets
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-
-def _chosen_first(field_name: str, selected) -> list:
-    if selected in (None, ""):
-        return []
-    return [Case(When(**{field_name: selected}, then=Value(0)), default=Value(1)).asc()]
-
-
-def _people_facet(
-    articles, key: str, label: str, sort_key: str, selected, limit=FACET_LIMIT
-):
-    rows = (
-        Authorship.objects.filter(
-            article__in=articles, contribution__in=PEOPLE, **{f"{key}__isnull": False}
-        )
-        .values(key, label)
-        .annotate(n=Count("article", distinct=True))
-        .order_by(*_chosen_first(key, selected), "-n", sort_key, key)
-    )
-    return [
-        FacetValue(str(r[key]), r[label], r["n"], str(r[key]) == str(selected))
-        for r in rows[:limit]
-    ]
-
-
-def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
-    """For every filter, its values with the number of articles each would give, the
-    other filters staying as they are (one grouped query per filter)."""
-    p = parse_params(params)
-    kinds, statuses = dict(Article.Kind.choices), dict(Article.Status.choices)
-    facets: dict[str, list[FacetValue]] = {}
-    facets["author"] = _people_facet(
-        filter_articles(p, skip={"author"}),
-        "author_id",
-        "author__name",
-        "author__sort_key",
-        p.author,
-    )
-    facets["affiliation"] = _people_facet(
-        filter_articles(p, skip={"affiliation"}),
-        "affiliation_id",
-        "affiliation__name",
-        "affiliation__name",
-        p.affiliation,
-    )
-    provinces = (
-        Authorship.objects.filter(
-            article__in=filter_articles(p, skip={"province"}),
-            contribution__in=PEOPLE,
-            affiliation__province__isnull=False,
-        )
-        .values("affiliation__province__short_name", "affiliation__province__code")
-        .annotate(n=Count("article", distinct=True))
-        .order_by("-n", "affiliation__province__code")
-    )
-    facets["province"] = [
-        FacetValue(short, short, r["n"], short == p.province)
-        for r in provinces
-        for short in [r["affiliation__province__short_name"]]
-    ]
-    columns = (
-        filter_articles(p, skip={"column"})
-        .filter(column__isnull=False)
-        .values("column__slug", "column__name", "column__order")
-        .annotate(n=Count("pk"))
-        .order_by("column__order", "column__name")
-    )
-    facets["column"] = [
-        FacetValue(
-            r["column__slug"],
-            r["column__name"],
-            r["n"],
-            p.column in (r["column__slug"], r["column__name"]),
-        )
-        for r in columns
-    ]
-    for name, labels in (("kind", kinds), ("status", statuses)):
-        rows = (
-            filter_articles(p, skip={name})
-            .values(name)
-            .annotate(n=Count("pk"))
-            .order_by(name)
-        )
-        counts = {r[name]: r["n"] for r in rows}
-        facets[name] = [
-            FacetValue(value, label, counts[value], value == getattr(p, name))
-            for value, label in labels.items()
-            if value in counts
-        ]
-    years = (
-        filter_articles(p, skip={"year_from", "year_to"})
-        .filter(issue__publication_date__isnull=False)
-        .annotate(year=ExtractYear("issue__publication_date"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
-    facets["year"] = [
-        FacetValue(
-            str(r["year"]),
-            f"{r['year']}年",
-            r["n"],
-            r["year"] in (p.year_from, p.year_to),
-        )
-        for r in years
-    ]
-    keep_chosen(p, facets)
-    return facets
-
-
-def keep_chosen(p: FilterParams, facets: dict[str, list[FacetValue]]) -> None:
-    """A chosen value that now counts nothing stays offered (with 0), so the form shows it."""
-    for param in ("author", "affiliation", "province", "column", "kind", "status"):
-        value = getattr(p, param)
-        if value in (None, "") or any(v.selected for v in facets[param]):
-            continue
-        facets[param].insert(
-            0, FacetValue(str(value), _label_for(param, value), 0, True)
-        )
-    for param in ("year_from", "year_to"):
-        year = getattr(p, param)
-        if year and str(year) not in {v.value for v in facets["year"]}:
-            facets["year"].append(FacetValue(str(year), f"{year}年", 0, True))
-            facets["year"].sort(key=lambda v: int(v.value))
-
-
-@dataclass
-class ActiveFilter:
-    param: str
-    label: str
-    value: str
-    remove_query: str
-
-
-FILTER_LABELS = {
-    "author": "作者",
-    "affiliation": "单位",
-    "province": "省份",
-    "column": "栏目",
-    "kind": "体裁",
-    "status": "校对状态",
-    "year_from": "起始年份",
-    "year_to": "截止年份",
-    "q": "关键词",
-}
-
-
-def active_filters(
-    params: FilterParams, facets: dict[str, list[FacetValue]]
-) -> list[ActiveFilter]:
-    """The filters in force, named for people (作者：李长安), each with a link removing it."""
-    names = {
-        param: {v.value: v.label for v in facets.get(param, []) if v.selected}
-        for param in ("author", "affiliation", "column", "kind", "status")
-    }
-    found = []
-    for param in params.active:
-        value = getattr(params, param)
-        label = next(iter(names.get(param, {}).values()), None)
-        if label is None:
-            label = _label_for(param, value)
-        found.append(
-            ActiveFilter(
-                param, FILTER_LABELS[param], label, params.querystring(**{param: None})
-            )
-        )
-    return found
-
-
-def _label_for(param: str, value) -> str:
-    """A chosen value that no longer counts anything still shows by name (one query at most).
-
-    Only people and places with public work are named: a withdrawn article's author
-    must not appear through a hand-made URL.
-    """
-    if param == "author":
-        return (
-            public_authors().filter(pk=value).values_list("name", flat=True).first()
-            or f"#{value}"
-        )
-    if param == "affiliation":
-        return (
-            affiliation_counts().filter(pk=value).values_list("name", flat=True).first()
-            or f"#{value}"
-        )
-    if param == "column":
-        return Column.objects.filter(Q(slug=value) | Q(name=value)).values_list(
-            "name", flat=True
-        ).first() or str(value)
-    if param == "kind":
-        return dict(Article.Kind.choices).get(value, value)
-    if param == "status":
-        return dict(Article.Status.choices).get(value, value)
-    if param in ("year_from", "year_to"):
-        return f"{value}年"
-    return str(value)
-
-
 # ---------------------------------------------------------------- people and institutions
 
 
-def public_people_count(prefix: str = "authorships__", what: str = "article") -> Count:
-    """Distinct public articles (or their authors) reached as byline or credit."""
-    return Count(
-        f"{prefix}{what}",
-        filter=Q(
-            **{
-                f"{prefix}contribution__in": PEOPLE,
-                f"{prefix}article__in": Article.objects.public(),
-            }
-        ),
-        distinct=True,
+@dataclass
+class ProvinceCount:
+    short_name: str
+    code: str
+    articles: int
+    authors: int
+
+
+def count_by_province(articles: QuerySet[Article]) -> list[ProvinceCount]:
+    """Articles of `articles` and their responsible people by the province of those
+    people's institutions, most articles first. An article with people in two
+    provinces counts in both."""
+    rows = (
+        Authorship.objects.responsible()
+        .filter(article__in=articles, affiliation__province__isnull=False)
+        .values("affiliation__province__short_name", "affiliation__province__code")
+        .annotate(
+            articles=Count("article", distinct=True),
+            authors=Count("author", distinct=True),
+        )
+        .order_by("-articles", "-authors", "affiliation__province__code")
     )
+    return [
+        ProvinceCount(
+            r["affiliation__province__short_name"],
+            r["affiliation__province__code"],
+            r["articles"],
+            r["authors"],
+        )
+        for r in rows
+    ]
 
 
-def public_authors() -> QuerySet[Author]:
-    """Authors with at least one public article as byline or credit."""
-    return Author.objects.filter(
+def without_province(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Those of `articles` none of whose responsible people has a known province."""
+    return articles.exclude(
         Exists(
-            Authorship.objects.filter(
-                author=OuterRef("pk"),
-                contribution__in=PEOPLE,
-                article__in=Article.objects.public(),
+            Authorship.objects.responsible().filter(
+                article=OuterRef("pk"), affiliation__province__isnull=False
             )
         )
     )
@@ -597,28 +359,14 @@ def public_authors() -> QuerySet[Author]:
 
 def author_rows(sort: str = "pinyin") -> QuerySet[Author]:
     """Authors with public articles and how many, by surname reading (曾 zeng, 单 shan) or count."""
-    authors = Author.objects.annotate(article_count=public_people_count()).filter(
-        article_count__gt=0
-    )
+    authors = Author.objects.with_counts()
     if sort == "count":
         return authors.order_by("-article_count", "sort_key", "name", "pk")
-    return authors.order_by("sort_key", "name", "pk")
-
-
-def affiliation_counts() -> QuerySet[Affiliation]:
-    """Affiliations with public articles, with article and author counts."""
-    return (
-        Affiliation.objects.select_related("province")
-        .annotate(
-            article_count=public_people_count(),
-            author_count=public_people_count(what="author"),
-        )
-        .filter(article_count__gt=0)
-    )
+    return authors
 
 
 def affiliation_rows(sort: str = "pinyin") -> list[Affiliation]:
-    affiliations = list(affiliation_counts())
+    affiliations = list(Affiliation.objects.with_counts())
     # An institution's pinyin is not stored, so both orders are finished in Python.
     affiliations.sort(key=lambda a: (pinyin_key(a.name), a.name, a.pk))
     if sort == "count":

@@ -14,7 +14,8 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, Authorship, Column
-from articles.research import citations, filtering
+from articles.querysets import bylines_of
+from articles.research import citations
 
 NS_OAI = "http://www.openarchives.org/OAI/2.0/"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -276,7 +277,7 @@ def dublin_core(parent: ET.Element, article: Article, url: str) -> None:
         ns=NS_OAI_DC,
         **{q("schemaLocation", NS_XSI): DC_SCHEMA_LOCATION},
     )
-    people = citations.bylines(article)
+    people = bylines_of(article)
     sub(dc, "title", citations.clean_title(article.title), NS_DC)
     for b in people:
         if b.author_id and b.contribution == Authorship.Contribution.AUTHOR:
@@ -377,9 +378,7 @@ def list_items(
     total = matching.count()
     size = max(1, settings.OAI_PAGE_SIZE)
     page = list(
-        filtering.with_listing_data(matching.filter(pk__gt=request.after)).order_by(
-            "pk"
-        )[: size + 1]
+        matching.filter(pk__gt=request.after).for_listing().order_by("pk")[: size + 1]
     )
     if not page:
         raise OAIError("noRecordsMatch", "没有符合条件的记录。")
@@ -419,9 +418,7 @@ def get_record(
         raise OAIError("cannotDisseminateFormat", "只提供 oai_dc。")
     pk = article_pk(values["identifier"])
     article = (
-        filtering.with_listing_data(Article.objects.public()).filter(pk=pk).first()
-        if pk
-        else None
+        Article.objects.public().for_listing().filter(pk=pk).first() if pk else None
     )
     if article is None:
         raise OAIError("idDoesNotExist", "没有这个标识符的记录。")

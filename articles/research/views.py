@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles.models import Article
-from articles.research import charts, exports, filtering, oai
+from articles.models import Article, Author
+from articles.research import charts, exports, facets, filtering, oai
 
 PAGE_SIZES = (20, 50, 100)
 NAME_PAGE_SIZE = 100
@@ -38,7 +38,7 @@ def article_list(request):
     page = Paginator(filtering.article_results(params), per_page).get_page(
         request.GET.get("page")
     )
-    facets = filtering.facet_counts(params)
+    counts = facets.facet_counts(params)
     extra = {"per_page": per_page} if per_page != PAGE_SIZES[0] else {}
     return render(
         request,
@@ -46,8 +46,8 @@ def article_list(request):
         {
             "params": params,
             "page": page,
-            "facets": facets,
-            "active": filtering.active_filters(params, facets),
+            "facets": counts,
+            "active": facets.active_filters(params, counts),
             "sorts": filtering.SORTS,
             "page_sizes": PAGE_SIZES,
             "per_page": per_page,
@@ -87,9 +87,7 @@ def export_list(request, fmt):
 def cite_article(request, pk, fmt):
     if fmt not in exports.FORMATS:
         raise Http404("不支持这种导出格式。")
-    article = get_object_or_404(
-        filtering.with_listing_data(Article.objects.public()), pk=pk
-    )
+    article = get_object_or_404(Article.objects.public().for_listing(), pk=pk)
     chunks = exports.export([article], fmt, request.build_absolute_uri)
     return export_response(chunks, fmt, f"article-{article.pk}")
 
@@ -107,7 +105,7 @@ def chart_page(request):
         "research/charts.html",
         {
             "params": params,
-            "active": filtering.active_filters(params, {}),
+            "active": facets.active_filters(params, {}),
             "list_query": params.querystring(),
             "years": years,
             "year_rows": charts.table_rows(years),
@@ -119,7 +117,7 @@ def chart_page(request):
 
 @require_GET
 def author_chart(request, pk):
-    author = get_object_or_404(filtering.public_authors(), pk=pk)
+    author = get_object_or_404(Author.objects.public(), pk=pk)
     data = charts.author_timeline(author.pk)
     return render(
         request,
@@ -130,7 +128,7 @@ def author_chart(request, pk):
 
 @require_GET
 def author_chart_data(request, pk):
-    author = get_object_or_404(filtering.public_authors(), pk=pk)
+    author = get_object_or_404(Author.objects.public(), pk=pk)
     data = charts.author_timeline(author.pk)
     return JsonResponse({"author": {"id": author.pk, "name": author.name}, **data})
 

@@ -10,26 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from archive.importing import import_page
 from archive.models import Issue
 from articles.models import Affiliation, Article, Author, Authorship, Column, Province
 from articles.portal import selectors
-from articles.templatetags.portal import body_blocks, cn_date
-from tests.conftest import SEED_PAGES
-
-SEED_DATES = [date(2024, 5, 20), date(2023, 1, 9), date(2019, 12, 16)]
+from tests.seed import import_seed
 
 
 @pytest.fixture
 def seed(db):
     """The three seed pages, imported as editors would, dated and labelled 第7版."""
-    for path, day in zip(SEED_PAGES, SEED_DATES, strict=True):
-        import_page(
-            path.read_bytes(),
-            source_name=path.name,
-            publication_date=day,
-            page_label="第7版",
-        )
+    import_seed()
     return {i.publication_date: i for i in Issue.objects.all()}
 
 
@@ -183,28 +173,6 @@ def test_article_page_links_earlier_and_later_in_its_column(client, seed):
     )
     assert f'rel="prev" href="{earlier.get_absolute_url()}"' in nav
     assert f'rel="next" class="next" href="{later.get_absolute_url()}"' in nav
-
-
-def test_related_articles_share_authors_or_key_terms(client, seed):
-    article = article_titled("坚持系统观念 强化辩证思维")
-    related = selectors.related_articles(
-        article, selectors.article_authorships(article)
-    )
-    assert related and article not in related
-    assert all(r.published for r in related)
-    page = html(client.get(article.get_absolute_url()))
-    assert "相关文章" in page and related[0].get_absolute_url() in page
-
-
-def test_related_articles_put_the_same_author_first(make_issue, make_article):
-    author = Author.objects.create(name="同一人")
-    first = make_article(title="甲文章")
-    second = make_article(title="毫不相干")
-    make_article(title="甲文章续篇")
-    for article in (first, second):
-        Authorship.objects.create(article=article, author=author)
-    related = selectors.related_articles(first, selectors.article_authorships(first))
-    assert related[0] == second
 
 
 def test_proofreading_notice_only_until_verified(client, make_article):
@@ -420,19 +388,6 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
-def test_sitemap_lists_public_pages(client, seed):
-    index = html(client.get("/sitemap.xml"))
-    for section in ("articles", "issues", "authors", "provinces"):
-        assert f"/sitemap-{section}.xml" in index
-    articles = html(client.get("/sitemap-articles.xml"))
-    for article in Article.objects.public():
-        assert f"http://testserver{article.get_absolute_url()}</loc>" in articles
-    provinces = html(client.get("/sitemap-provinces.xml"))
-    assert (
-        "/provinces/%E8%B4%B5%E5%B7%9E/" in provinces or "/provinces/贵州/" in provinces
-    )
-
-
 def test_pages_send_a_content_security_policy_and_use_no_inline_code(client, seed):
     article = Article.objects.public().first()
     author = Author.objects.get(name="桑维亮")
@@ -448,23 +403,9 @@ def test_pages_send_a_content_security_policy_and_use_no_inline_code(client, see
         page = html(response)
         assert "style=" not in page
         assert not re.search(
-            r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>", page
+            r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", page
         )
         assert not re.search(r"\son[a-z]+=", page)
-
-
-def test_chinese_dates_and_body_blocks():
-    assert cn_date(date(2024, 5, 20)) == "2024年5月20日"
-    assert cn_date(None) == "日期待定"
-    blocks = body_blocks("开头，\n\n做好维\n\n权服务。")
-    # A paragraph cut at a column break is not mistaken for a heading when it has punctuation.
-    assert [b.kind for b in blocks] == ["para", "subhead", "para"]
-    assert [
-        b.kind for b in body_blocks("落实科研人员职务科技成果转化、现金奖励政")
-    ] == ["para"]
-
-
-# ---------------------------------------------------------------- query counts
 
 
 def build_archive(make_issue, size: int) -> dict:

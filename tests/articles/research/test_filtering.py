@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Author, Authorship, Column
-from articles.research import filtering
+from articles.research import facets, filtering
 from tests.seed import SEED_DATES, find, import_seed
 
 pytestmark = pytest.mark.django_db
@@ -99,41 +99,39 @@ def test_only_public_articles(seed):
     hidden = find(seed, "萃取传统文化精华")
     Article.objects.filter(pk=hidden.pk).update(published=False)
     assert titles({"province": "山东"}) == set()
-    facets = filtering.facet_counts({})
-    assert "山东" not in {v.value for v in facets["province"]}
-    assert sum(v.count for v in facets["column"] if v.label == "热点思考") == 1
+    counts = facets.facet_counts({})
+    assert "山东" not in {v.value for v in counts["province"]}
+    assert sum(v.count for v in counts["column"] if v.label == "热点思考") == 1
 
 
 def test_facet_counts_use_the_other_filters(seed):
-    facets = filtering.facet_counts({"province": "山东"})
-    assert [(v.label, v.count) for v in facets["column"]] == [("热点思考", 1)]
+    counts = facets.facet_counts({"province": "山东"})
+    assert [(v.label, v.count) for v in counts["column"]] == [("热点思考", 1)]
     # The province facet ignores the province filter itself.
-    provinces = {v.value: v.count for v in facets["province"]}
+    provinces = {v.value: v.count for v in counts["province"]}
     assert provinces["山东"] == 1 and provinces["北京"] == 4
-    assert [v.value for v in facets["province"] if v.selected] == ["山东"]
+    assert [v.value for v in counts["province"] if v.selected] == ["山东"]
     hot = {
         v.value: v.count
-        for v in filtering.facet_counts({"column": "热点思考"})["province"]
+        for v in facets.facet_counts({"column": "热点思考"})["province"]
     }
     assert hot == {"北京": 1, "山东": 1}
-    years = {
-        v.value: v.count for v in filtering.facet_counts({"year_from": 2024})["year"]
-    }
+    years = {v.value: v.count for v in facets.facet_counts({"year_from": 2024})["year"]}
     assert years == {"2019": 4, "2023": 5, "2024": 5}
     # Each facet value's count is what choosing it gives.
-    for value in filtering.facet_counts({"year_to": 2023})["column"]:
+    for value in facets.facet_counts({"year_to": 2023})["column"]:
         assert value.count == len(titles({"year_to": 2023, "column": value.value}))
 
 
 def test_a_chosen_value_without_articles_stays_in_its_facet(seed):
     li = Author.objects.get(name="李长安")
-    facets = filtering.facet_counts({"author": li.pk, "province": "广东"})
-    assert [(v.label, v.count, v.selected) for v in facets["author"]][0] == (
+    counts = facets.facet_counts({"author": li.pk, "province": "广东"})
+    assert [(v.label, v.count, v.selected) for v in counts["author"]][0] == (
         "李长安",
         0,
         True,
     )
-    active = filtering.active_filters(filtering.parse_params({"author": li.pk}), facets)
+    active = facets.active_filters(filtering.parse_params({"author": li.pk}), counts)
     assert [(f.label, f.value) for f in active] == [("作者", "李长安")]
 
 
