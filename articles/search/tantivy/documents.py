@@ -51,12 +51,11 @@ def side_terms(terms) -> dict[str, list[str]]:
     """What the Whoosh engine finds by walking the term list, as terms of their own:
     every ideograph of the words (王 → 王君伟, 国王), and each piece of two or more
     ideographs of an out-of-dictionary word (君伟 → 王君伟)."""
-    freq = text.tokenizer().FREQ
     chars, inside = set(), set()
     for term in terms:
         found = text.CJK_CHAR.findall(term)
         chars.update(found)
-        if len(found) >= 3 and len(found) == len(term) and not freq.get(term):
+        if len(found) >= 3 and len(found) == len(term) and not text.is_word(term):
             for width in range(2, len(term)):
                 for i in range(len(term) - width + 1):
                     inside.add(term[i : i + width])

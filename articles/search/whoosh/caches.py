@@ -99,11 +99,12 @@ class SegmentCache:
         key = ("unknown", fieldname)
         found = self.words.get(key)
         if found is None:
-            freq = text.tokenizer().FREQ
             found = {}
             for char, btexts in self.character_words(leaf, fieldname).items():
                 unknown = [
-                    b for b in btexts if len(b) >= 9 and not freq.get(b.decode("utf-8"))
+                    b
+                    for b in btexts
+                    if len(b) >= 9 and not text.is_word(b.decode("utf-8"))
                 ]
                 if unknown:
                     found[char] = unknown
