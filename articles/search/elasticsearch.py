@@ -1,9 +1,12 @@
-"""Haystack's Elasticsearch 7 engine with a Chinese analyzer (smartcn or IK), for archives that outgrow Whoosh."""
+"""Haystack's Elasticsearch 7 engine fed the archive's own analysis, for search beyond one machine.
 
-# Set SEARCH_ENGINE=articles.search.elasticsearch.ChineseElasticsearchEngine, SEARCH_URL and
-# SEARCH_ANALYZER (docs/search.md); needs the `elasticsearch` extra. Text arrives normalised
-# (traditional → simplified, NFKC, no invisible characters) from the search index and the
-# query parser, so Elasticsearch only has to segment it.
+Set SEARCH_ENGINE=articles.search.elasticsearch.ChineseElasticsearchEngine and SEARCH_URL
+(docs/search.md); needs the `elasticsearch` extra. Text arrives normalised and segmented
+by jieba with the archive's dictionary, as the embedded engines index it, so
+Elasticsearch needs no Chinese plugin: a whitespace analyzer keeps the words as they are.
+"""
+
+from __future__ import annotations
 
 import copy
 
@@ -12,68 +15,99 @@ from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchEngine,
     Elasticsearch7SearchQuery,
 )
+from haystack.inputs import Clean, Exact
 
+from articles.search import text
+from articles.search.definition import IndexDefinition, index_definition
 from articles.search.indexes import ArchiveIndexes
 
-# The analysis plugins: smartcn ships with Elasticsearch (`elasticsearch-plugin install
-# analysis-smartcn`); IK is the common third-party choice (finer segmentation at index
-# time, coarser at query time).
-ANALYZERS = {
-    "smartcn": {
-        "index": {
-            "type": "custom",
-            "tokenizer": "smartcn_tokenizer",
-            "filter": ["cjk_width", "lowercase"],
-        },
-        "search": {
-            "type": "custom",
-            "tokenizer": "smartcn_tokenizer",
-            "filter": ["cjk_width", "lowercase"],
-        },
-    },
-    "ik": {
-        "index": {
-            "type": "custom",
-            "tokenizer": "ik_max_word",
-            "filter": ["cjk_width", "lowercase"],
-        },
-        "search": {
-            "type": "custom",
-            "tokenizer": "ik_smart",
-            "filter": ["cjk_width", "lowercase"],
-        },
-    },
-}
+
+def segmented(value: str, *, characters: bool = False) -> list[str]:
+    """A text field as Elasticsearch receives it: the words in reading order (so phrases
+    match), then the words inside longer words and (for names) the ideographs. Two
+    values of an array, so no phrase spans them."""
+    normalised = text.normalize(value)
+    words = text.words(normalised)
+    seen = set(words)
+    inner = [
+        t
+        for t in text.index_postings(normalised, characters=characters)
+        if t not in seen
+    ]
+    return [" ".join(words), " ".join(inner)]
+
+
+def segmented_query(value: str) -> str:
+    return " ".join(text.words(text.normalize(value)))
 
 
 class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
+    """The index definition of the embedded engines: the same fields, terms and boosts.
+
+    One shard, so facet counts (terms aggregations) are exact.
+    """
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
-        name = (connection_options.get("ANALYZER") or "smartcn").lower()
-        if name not in ANALYZERS:
-            raise ValueError(
-                f"SEARCH_ANALYZER must be one of {sorted(ANALYZERS)}, not {name!r}"
-            )
         settings = copy.deepcopy(self.DEFAULT_SETTINGS)
-        analyzers = settings["settings"]["analysis"]["analyzer"]
-        analyzers["archive_index"] = ANALYZERS[name]["index"]
-        analyzers["archive_search"] = ANALYZERS[name]["search"]
+        settings["settings"]["number_of_shards"] = 1
         self.DEFAULT_SETTINGS = settings
+        self.definition = IndexDefinition()
 
     def build_schema(self, fields):
+        self.definition = index_definition(fields)
         content_field_name, mapping = super().build_schema(fields)
-        for field_mapping in mapping.values():
-            # haystack's default for text is the English "snowball" analyzer.
-            if (
-                field_mapping.get("type") == "text"
-                and field_mapping.get("analyzer") == "snowball"
-            ):
-                field_mapping["analyzer"] = "archive_index"
-                field_mapping["search_analyzer"] = "archive_search"
+        for name in self.definition.texts:
+            mapping[name].update(analyzer="whitespace", search_analyzer="whitespace")
         return content_field_name, mapping
+
+    def _prepare_object(self, index, obj):
+        doc = index.full_prepare(obj)
+        content = self.definition.content
+        for name, options in self.definition.texts.items():
+            if isinstance(doc.get(name), str):
+                doc[name] = segmented(doc[name], characters=options.characters)
+        # Merged fields (the garbled OCR forms) are searched with the document too.
+        for name, options in self.definition.texts.items():
+            if options.merged and isinstance(doc.get(name), list):
+                doc[content] = [*doc.get(content, []), *doc[name]]
+        return doc
+
+    def build_search_kwargs(self, query_string, **kwargs):
+        """Every word must be in the document field; in the title, names or garbled forms
+        it adds that field's boost, as on the embedded engines."""
+        found = super().build_search_kwargs(query_string, **kwargs)
+        boosts = self.definition.boosts
+        if query_string in ("*:*", "*") or not boosts:
+            return found
+        query = found["query"]
+        holder, key = (query["bool"], "must") if "bool" in query else (found, "query")
+        found_query = holder[key]
+        boosted = copy.deepcopy(found_query)
+        boosted["query_string"].pop("default_field", None)
+        boosted["query_string"]["fields"] = [f"{n}^{b}" for n, b in boosts.items()]
+        holder[key] = {"bool": {"must": found_query, "should": boosted}}
+        return found
+
+
+class ChineseElasticsearchSearchQuery(Elasticsearch7SearchQuery):
+    """Searched words and phrases segmented by jieba before Elasticsearch sees them."""
+
+    def build_query_fragment(self, field, filter_type, value):
+        from haystack import connections
+        from haystack.constants import DEFAULT_ALIAS
+
+        unified = connections[self._using or DEFAULT_ALIAS].get_unified_index()
+        if field in ("content", unified.document_field):
+            if isinstance(value, Exact):
+                value = Exact(segmented_query(value.query_string))
+            elif isinstance(value, (str, Clean)):
+                raw = value.query_string if isinstance(value, Clean) else value
+                value = Clean(segmented_query(raw))
+        return super().build_query_fragment(field, filter_type, value)
 
 
 class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
     backend = ChineseElasticsearchBackend
-    query = Elasticsearch7SearchQuery
+    query = ChineseElasticsearchSearchQuery
     unified_index = ArchiveIndexes

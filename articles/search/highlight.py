@@ -7,8 +7,8 @@ import unicodedata
 from collections import defaultdict
 from functools import cache, lru_cache
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.search.text import RAW_GAP, normalize, to_simplified, words
 
@@ -81,12 +81,18 @@ def snippet(text: str, pattern: re.Pattern | None, *, width: int = 120) -> SafeS
     if not matches:
         end = min(len(text), width)
         return _render(text, 0, end, None, tail=end < len(text))
-    best_start, best_score = matches[0].start(), -1
-    for i, first in enumerate(matches):
-        window_end = first.start() + width
-        distinct = {normalize(m.group()) for m in matches[i:] if m.end() <= window_end}
+    # The window starting at the match that covers the most distinct terms wins.
+    spans = [(m.start(), m.end(), normalize(m.group())) for m in matches]
+    best_start, best_score = spans[0][0], -1
+    for i, (first, _end, _term) in enumerate(spans):
+        window_end = first + width
+        distinct = set()
+        for _start, end, term in spans[i:]:
+            if end > window_end:
+                break
+            distinct.add(term)
         if len(distinct) > best_score:
-            best_start, best_score = first.start(), len(distinct)
+            best_start, best_score = first, len(distinct)
     start = max(0, best_start - width // 4)
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
@@ -94,19 +100,17 @@ def snippet(text: str, pattern: re.Pattern | None, *, width: int = 120) -> SafeS
 
 
 def _render(text, start, end, pattern, *, head=False, tail=False) -> SafeString:
-    parts = [("{}", "…")] if head else []
+    # Every piece of text is escaped; only the <mark> tags are markup.
+    parts = ["…"] if head else []
     cursor = start
     if pattern is not None:
         for m in pattern.finditer(text, start, end):
             if m.end() == m.start():
                 continue
-            parts.append(("{}", text[cursor : m.start()]))
-            parts.append(("<mark>{}</mark>", m.group()))
+            parts.append(escape(text[cursor : m.start()]))
+            parts.append(f"<mark>{escape(m.group())}</mark>")
             cursor = m.end()
-    parts.append(("{}", text[cursor:end]))
+    parts.append(escape(text[cursor:end]))
     if tail:
-        parts.append(("{}", "…"))
-    # format_html escapes every piece; only the <mark> tags are markup.
-    return format_html_join(
-        "", "{}", ((format_html(template, piece),) for template, piece in parts)
-    )
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - built from escaped pieces
