@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -254,6 +255,13 @@ def use_engine(name: str, index_path: Path, cache_seconds: int = 0):
     return connections["default"].get_backend()
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the indexing workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def build_index(name: str, n: int, index_path: Path, reuse: bool) -> dict:
     """Build the engine's index of the current archive (or reuse one built earlier)."""
     from django.core.management import call_command
@@ -266,12 +274,13 @@ def build_index(name: str, n: int, index_path: Path, reuse: bool) -> dict:
             return built
     shutil.rmtree(index_path, ignore_errors=True)
     use_engine(name, index_path)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     call_command("clear_index", interactive=False, verbosity=0)
     call_command("update_index", verbosity=0)
     built = {
         "articles": n,
         "seconds": time.perf_counter() - t,
+        "cpu": cpu_seconds() - cpu,
         "bytes": index_size(index_path),
         "load": os.getloadavg()[0],
         "when": time.strftime("%Y-%m-%d %H:%M"),
@@ -320,10 +329,8 @@ def first_request(database: str, name: str, index_path: Path, qs: str) -> dict:
     return {"ready": ready, "first": times[0], "second": times[1]}
 
 
-def run_engine(name, n, queries, args, database, pg) -> dict:
+def run_engine(name, n, queries, args, database) -> dict:
     from django.test import Client
-
-    from bench import pg_fts
 
     index_path = BENCH_VAR / f"index_{name}_{n}"
     built = build_index(name, n, index_path, args.reuse)
@@ -332,7 +339,7 @@ def run_engine(name, n, queries, args, database, pg) -> dict:
 
     warm_up()
     client = Client()
-    rows, views, firsts, pages, pg_pages, cached = [], [], [], [], [], []
+    rows, views, firsts, pages, cached = [], [], [], [], []
     for qs in queries:
         backend.cache_seconds = 0
         first = time_view(client, qs, 1)
@@ -353,17 +360,10 @@ def run_engine(name, n, queries, args, database, pg) -> dict:
         firsts += first
         pages += page
         cached += hit
-        if pg:
-            time_page(qs, 1, pg_fts.engine)
-            pg_page, pg_hits = time_page(qs, args.repeat, pg_fts.engine)
-            pg_pages += pg_page
-            row.update(pg_page=statistics.median(pg_page), pg_hits=pg_hits)
         rows.append(row)
         print(
             f"  {name:8} {row['query'][:34]:<36} {hits:>7,}  view {row['view']:6.0f}"
-            f"  first {row['first']:6.0f}  page {row['page']:6.0f}"
-            + (f"  pg page {row['pg_page']:6.0f}" if pg else "")
-            + " ms",
+            f"  first {row['first']:6.0f}  page {row['page']:6.0f} ms",
             flush=True,
         )
     backend.cache_seconds = 0
@@ -379,11 +379,6 @@ def run_engine(name, n, queries, args, database, pg) -> dict:
         "cached_p50": percentile(cached, 0.5),
         "load": os.getloadavg()[0],
     }
-    if pg:
-        result.update(
-            pg_page_p50=percentile(pg_pages, 0.5),
-            pg_page_p95=percentile(pg_pages, 0.95),
-        )
     if args.boot:
         result["boot"] = first_request(database, name, index_path, queries[0])
         print(f"  {name}: worker boot {result['boot']}", flush=True)
@@ -391,7 +386,7 @@ def run_engine(name, n, queries, args, database, pg) -> dict:
 
 
 def run_size(n: int, args) -> dict:
-    from bench import pg_fts, synthetic
+    from bench import synthetic
 
     print(f"\n== N = {n:,} ==", flush=True)
     database = size_database(args.database, n)
@@ -401,11 +396,34 @@ def run_size(n: int, args) -> dict:
         if args.queries
         else selective_queries(synthetic.topics()) + BROAD
     )
-    pg = database.startswith("postgres")
-    if pg and not (args.reuse and pg_fts.exists()):
+    result = {"n": n, "queries": len(queries)}
+    if database.startswith("postgres"):
+        result["pg"] = time_pg(queries, args)
+    engines = args.engines
+    for spec in args.engines_for:
+        size, _, names = spec.partition("=")
+        if int(size) == n:
+            engines = names.split(",")
+    result["engines"] = [run_engine(e, n, queries, args, database) for e in engines]
+    return result
+
+
+def time_pg(queries: list[str], args) -> dict:
+    """The page on PostgreSQL full-text search, once per archive, for every query."""
+    from bench import pg_fts
+
+    if not (args.reuse and pg_fts.exists()):
         print(f"  PostgreSQL FTS table: {pg_fts.build(args.workers):.1f} s", flush=True)
-    engines = [run_engine(e, n, queries, args, database, pg) for e in args.engines]
-    return {"n": n, "engines": engines, "queries": len(queries)}
+    rows, pages = [], []
+    for qs in queries:
+        time_page(qs, 1, pg_fts.engine)
+        page, hits = time_page(qs, args.repeat, pg_fts.engine)
+        pages += page
+        rows.append({"query": label(qs), "hits": hits, "page": statistics.median(page)})
+        print(
+            f"  pg       {label(qs)[:34]:<36} {hits:>7,}  page {rows[-1]['page']:6.0f} ms"
+        )
+    return {"rows": rows, "p50": percentile(pages, 0.5), "p95": percentile(pages, 0.95)}
 
 
 def main() -> None:
@@ -418,6 +436,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--database", default=f"sqlite:///{BENCH_VAR / 'archive_bench.sqlite3'}"
+    )
+    parser.add_argument(
+        "--engines-for",
+        action="append",
+        default=[],
+        metavar="N=ENGINE,…",
+        help="other engines for one size, e.g. 100000=tantivy",
     )
     parser.add_argument("--queries", help="one URL query string a line")
     parser.add_argument("--repeat", type=int, default=5)

@@ -6,6 +6,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import opencc
@@ -128,6 +129,27 @@ def is_wordish(token: str) -> bool:
     return bool(token) and WORDISH.match(token) is not None
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[tuple[str, int], ...]:
+    """The index terms one segmented word gives, with their offsets inside it.
+
+    Unlike jieba's search mode (2–3 character words only), every dictionary word
+    inside is a term, so 集体协商 is found inside 工资集体协商. Words recur, so what
+    each gives is remembered (most of an index build's time was spent here).
+    """
+    if word in STOP_WORDS or not is_wordish(word):
+        return ()
+    terms = [(word, 0)]
+    size = len(word)
+    if size > 2 and CJK_CHAR.match(word):
+        tk = tokenizer()
+        for width in range(2, size):
+            for i in range(size - width + 1):
+                if tk.has_word(word[i : i + width]):
+                    terms.append((word[i : i + width], i))
+    return tuple(terms)
+
+
 def index_postings(text: str, *, characters: bool = False) -> dict[str, list[int]]:
     """Terms of normalised text with their positions (character offsets).
 
@@ -140,21 +162,11 @@ def index_postings(text: str, *, characters: bool = False) -> dict[str, list[int
     postings: dict[str, list[int]] = defaultdict(list)
     if not text:
         return postings
-    tk = tokenizer()
     start = 0
-    for word in tk.cut(text):
-        size = len(word)
-        if word not in STOP_WORDS and is_wordish(word):
-            postings[word].append(start)
-            # Unlike jieba's search mode (2–3 character words only), every dictionary
-            # word inside is emitted, so 集体协商 is found inside 工资集体协商.
-            if size > 2 and CJK_CHAR.match(word):
-                for width in range(2, size):
-                    for i in range(size - width + 1):
-                        inner = word[i : i + width]
-                        if tk.has_word(inner):
-                            postings[inner].append(start + i)
-        start += size
+    for word in tokenizer().cut(text):
+        for term, offset in word_terms(word):
+            postings[term].append(start + offset)
+        start += len(word)
     if characters:
         for match in CJK_CHAR.finditer(text):
             char = match.group()
