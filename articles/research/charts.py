@@ -70,7 +70,7 @@ def by_province(params: FilterParams | Mapping | None = None) -> dict:
 
 def author_timeline(author_id: int) -> dict:
     """One author's public articles per year, by column (bylines and credits)."""
-    data = years_by_column(FilterParams(author=author_id))
+    data = years_by_column(FilterParams(author=(author_id,)))
     data["kind"] = "stacked-bar"
     return data
 

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractYear
 from articles.models import Affiliation, Article, Author, Authorship, Column
 from articles.querysets import RESPONSIBLE
 from articles.research.filtering import (
+    MULTI,
     FilterParams,
     count_by_province,
     filter_articles,
@@ -30,9 +31,10 @@ class FacetValue:
 
 
 def _chosen_first(field_name: str, selected) -> list:
-    if selected in (None, ""):
+    if not selected:
         return []
-    return [Case(When(**{field_name: selected}, then=Value(0)), default=Value(1)).asc()]
+    chosen = When(**{f"{field_name}__in": selected}, then=Value(0))
+    return [Case(chosen, default=Value(1)).asc()]
 
 
 def _people_facet(
@@ -49,7 +51,7 @@ def _people_facet(
         .order_by(*_chosen_first(key, selected), "-n", sort_key, key)
     )
     return [
-        FacetValue(str(r[key]), r[label], r["n"], str(r[key]) == str(selected))
+        FacetValue(str(r[key]), r[label], r["n"], r[key] in selected)
         for r in rows[:limit]
     ]
 
@@ -75,7 +77,7 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
         p.affiliation,
     )
     facets["province"] = [
-        FacetValue(r.short_name, r.short_name, r.articles, r.short_name == p.province)
+        FacetValue(r.short_name, r.short_name, r.articles, r.short_name in p.province)
         for r in count_by_province(filter_articles(p, skip={"province"}))
     ]
     columns = (
@@ -90,7 +92,7 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
             r["column__slug"],
             r["column__name"],
             r["n"],
-            p.column in (r["column__slug"], r["column__name"]),
+            bool({r["column__slug"], r["column__name"]} & set(p.column)),
         )
         for r in columns
     ]
@@ -103,7 +105,7 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
         )
         counts = {r[name]: r["n"] for r in rows}
         facets[name] = [
-            FacetValue(value, label, counts[value], value == getattr(p, name))
+            FacetValue(value, label, counts[value], value in getattr(p, name))
             for value, label in labels.items()
             if value in counts
         ]
@@ -130,13 +132,15 @@ def facet_counts(params: FilterParams | Mapping) -> dict[str, list[FacetValue]]:
 
 def keep_chosen(p: FilterParams, facets: dict[str, list[FacetValue]]) -> None:
     """A chosen value that now counts nothing stays offered (with 0), so the form shows it."""
-    for param in ("author", "affiliation", "province", "column", "kind", "status"):
-        value = getattr(p, param)
-        if value in (None, "") or any(v.selected for v in facets[param]):
-            continue
-        facets[param].insert(
-            0, FacetValue(str(value), _label_for(param, value), 0, True)
-        )
+    for param in MULTI:
+        # A column may be chosen by slug or by name; the facet shows slug and name.
+        shown = {x for v in facets[param] if v.selected for x in (v.value, v.label)}
+        for value in getattr(p, param):
+            if str(value) in shown:
+                continue
+            facets[param].insert(
+                0, FacetValue(str(value), _label_for(param, value), 0, True)
+            )
     for param in ("year_from", "year_to"):
         year = getattr(p, param)
         if year and str(year) not in {v.value for v in facets["year"]}:
@@ -168,22 +172,21 @@ FILTER_LABELS = {
 def active_filters(
     params: FilterParams, facets: dict[str, list[FacetValue]]
 ) -> list[ActiveFilter]:
-    """The filters in force, named for people (作者：李长安), each with a link removing it."""
+    """The filters in force, one per chosen value, named for people (作者：李长安),
+    each with a link taking just that value away."""
     names = {
-        param: {v.value: v.label for v in facets.get(param, []) if v.selected}
-        for param in ("author", "affiliation", "column", "kind", "status")
+        param: {v.value: v.label for v in facets.get(param, [])} for param in MULTI
     }
     found = []
     for param in params.active:
         value = getattr(params, param)
-        label = next(iter(names.get(param, {}).values()), None)
-        if label is None:
-            label = _label_for(param, value)
-        found.append(
-            ActiveFilter(
-                param, FILTER_LABELS[param], label, params.querystring(**{param: None})
+        for one in value if isinstance(value, tuple) else (value,):
+            label = names.get(param, {}).get(str(one)) or _label_for(param, one)
+            found.append(
+                ActiveFilter(
+                    param, FILTER_LABELS[param], label, params.without(param, one)
+                )
             )
-        )
     return found
 
 

@@ -26,62 +26,76 @@ from articles.querysets import RESPONSIBLE, newest_first
 
 logger = logging.getLogger(__name__)
 
+# The one filter vocabulary of the lists, the search page, the API and the exports:
+# repeat a parameter to accept any of its values (column=guandian&column=gongzuo-yanjiu).
 SORTS = {
-    "-date": "日期（新→旧）",
-    "date": "日期（旧→新）",
+    "newest": "日期（新→旧）",
+    "oldest": "日期（旧→新）",
     "title": "标题（拼音）",
     "author": "作者（拼音）",
 }
-DEFAULT_SORT = "-date"
-FILTERS = (
-    "author",
-    "affiliation",
-    "province",
-    "column",
-    "kind",
-    "status",
-    "year_from",
-    "year_to",
-    "q",
-)
+DEFAULT_SORT = "newest"
+# Sort names the lists, API and exports used before the shared vocabulary.
+LEGACY_SORTS = {"-date": "newest", "date": "oldest"}
+MULTI = ("author", "affiliation", "province", "column", "kind", "status")
+FILTERS = (*MULTI, "year_from", "year_to", "q")
 PARAMS = (*FILTERS, "sort")
 YEAR_RANGE = (1900, 2200)
+MAX_VALUES = 10
 MAX_TEXT = 200
 # Title order is computed in Python; rows are then fetched this many at a time.
 CHUNK = 500
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+LABELS = {"author": "作者", "affiliation": "单位"}
 
 
 @dataclass
 class FilterParams:
-    """What a reader asked for, validated; invalid values are dropped and named in `errors`."""
+    """What a reader asked for, validated; invalid values are dropped and named in `errors`.
 
-    author: int | None = None
-    affiliation: int | None = None
-    province: str = ""
-    column: str = ""
-    kind: str = ""
-    status: str = ""
+    `outdated` is set when the request used an older spelling (a legacy sort name, a
+    year instead of a range, a name instead of an id); views redirect to `querystring()`.
+    """
+
+    author: tuple[int, ...] = ()
+    affiliation: tuple[int, ...] = ()
+    province: tuple[str, ...] = ()
+    column: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     q: str = ""
     sort: str = DEFAULT_SORT
     errors: dict[str, str] = field(default_factory=dict)
+    outdated: bool = False
 
-    def as_query(self, **changes) -> dict[str, str]:
-        """The URL parameters of these filters, with `changes` applied (None removes one)."""
+    def as_pairs(self, **changes) -> list[tuple[str, str]]:
+        """The URL parameters, with `changes` applied (None removes, a value replaces)."""
         values = {name: getattr(self, name) for name in PARAMS}
         values.update(changes)
         if values.get("sort") == DEFAULT_SORT:
             values["sort"] = None
-        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+        pairs = []
+        for name in (*PARAMS, *(k for k in changes if k not in PARAMS)):
+            value = values.get(name)
+            items = value if isinstance(value, list | tuple) else [value]
+            pairs += [(name, str(v)) for v in items if v not in (None, "")]
+        return pairs
 
     def querystring(self, **changes) -> str:
-        return urlencode(self.as_query(**changes))
+        return urlencode(self.as_pairs(**changes))
+
+    def without(self, name: str, value) -> str:
+        """The query string with one chosen value of `name` taken away."""
+        current = getattr(self, name)
+        if isinstance(current, tuple):
+            return self.querystring(**{name: [v for v in current if v != value]})
+        return self.querystring(**{name: None})
 
     @property
     def active(self) -> list[str]:
-        return [name for name in FILTERS if getattr(self, name) not in (None, "")]
+        return [name for name in FILTERS if getattr(self, name) not in (None, "", ())]
 
     @cached_property
     def keyword_ids(self) -> list[int] | None:
@@ -110,57 +124,94 @@ def _positive_int(value) -> int | None:
     return number
 
 
-def parse_params(data: Mapping) -> FilterParams:
+def _values(data: Mapping, name: str) -> list[str]:
+    """Every value of a parameter, cleaned, once each, at most MAX_VALUES."""
+    if hasattr(data, "getlist"):
+        raw = data.getlist(name)
+    else:
+        value = data.get(name)
+        raw = value if isinstance(value, list | tuple) else [value]
+    cleaned = (_text(v) for v in raw if v not in (None, ""))
+    return list(dict.fromkeys(v for v in cleaned if v))[:MAX_VALUES]
+
+
+def parse_params(
+    data: Mapping, *, legacy_sorts: Mapping[str, str] = LEGACY_SORTS
+) -> FilterParams:
     """Reads filters from a query dict (or any mapping); never raises on hostile input."""
     if isinstance(data, FilterParams):
         return data
     params = FilterParams()
     errors = params.errors
-
-    def raw(name: str) -> str:
-        value = data.get(name)
-        if isinstance(value, list | tuple):
-            value = value[-1] if value else ""
-        return _text(value)
-
-    for name, label in (("author", "作者"), ("affiliation", "单位")):
-        if raw(name):
+    for name in ("author", "affiliation"):
+        ids = []
+        for value in _values(data, name):
             try:
-                setattr(params, name, _positive_int(raw(name)))
+                ids.append(_positive_int(value))
             except ValueError:
-                errors[name] = f"{label}编号无效。"
-    params.province = raw("province")[:20]
-    params.column = raw("column")[:40]
+                # An older search URL named people and places; look the name up.
+                found = _ids_named(name, value)
+                params.outdated = params.outdated or bool(found)
+                ids += found
+                if not found:
+                    errors[name] = f"{LABELS[name]}编号无效。"
+        setattr(params, name, tuple(dict.fromkeys(ids)))
+    params.province = tuple(v[:20] for v in _values(data, "province"))
+    params.column = tuple(v[:40] for v in _values(data, "column"))
     for name, choices, label in (
         ("kind", Article.Kind.values, "体裁"),
         ("status", Article.Status.values, "校对状态"),
     ):
-        value = raw(name)
-        if value in choices:
-            setattr(params, name, value)
-        elif value:
+        chosen = _values(data, name)
+        setattr(params, name, tuple(v for v in chosen if v in choices))
+        if len(getattr(params, name)) < len(chosen):
             errors[name] = f"没有这种{label}。"
-    for name in ("year_from", "year_to"):
-        value = raw(name)
-        if not value:
-            continue
-        try:
-            year = _positive_int(value)
-        except ValueError:
-            year = None
-        if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-            errors[name] = "年份应为四位数字。"
-        else:
-            setattr(params, name, year)
+    years = {}
+    for name in ("year_from", "year_to", "year"):
+        for value in _values(data, name):
+            try:
+                year = _positive_int(value)
+            except ValueError:
+                year = None
+            if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+                errors["year_to" if name == "year_to" else "year_from"] = (
+                    "年份应为四位数字。"
+                )
+            else:
+                years.setdefault(name, []).append(year)
+    if "year" in years:  # the search page's older single years: now a range
+        params.outdated = True
+        years.setdefault("year_from", []).append(min(years["year"]))
+        years.setdefault("year_to", []).append(max(years["year"]))
+    params.year_from = min(years["year_from"]) if "year_from" in years else None
+    params.year_to = max(years["year_to"]) if "year_to" in years else None
     if params.year_from and params.year_to and params.year_from > params.year_to:
         params.year_from, params.year_to = params.year_to, params.year_from
-    params.q = " ".join(raw("q").split())
-    sort = raw("sort")
-    if sort in SORTS:
+    q = (
+        data.get("q")
+        if not hasattr(data, "getlist")
+        else (data.getlist("q") or [""])[-1]
+    )
+    params.q = " ".join(_text(q).split())
+    sort = (_values(data, "sort") or [""])[-1]
+    if sort in legacy_sorts:
+        params.sort, params.outdated = legacy_sorts[sort], True
+    elif sort in SORTS:
         params.sort = sort
     elif sort:
         errors["sort"] = "不支持这种排序。"
     return params
+
+
+def _ids_named(name: str, value: str) -> list[int]:
+    """Ids of public people (or institutions) called `value`."""
+    model = Author if name == "author" else Affiliation
+    return list(
+        model.objects.public()
+        .filter(name=value)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:MAX_VALUES]
+    )
 
 
 def keyword_article_ids(q: str, limit: int) -> list[int] | None:
@@ -202,23 +253,25 @@ def filter_articles(
     """
     p = parse_params(params)
     articles = Article.objects.public()
-    if p.author is not None and "author" not in skip:
-        articles = articles.filter(_people(author_id=p.author))
-    if p.affiliation is not None and "affiliation" not in skip:
-        articles = articles.filter(_people(affiliation_id=p.affiliation))
+    if p.author and "author" not in skip:
+        articles = articles.filter(_people(author_id__in=p.author))
+    if p.affiliation and "affiliation" not in skip:
+        articles = articles.filter(_people(affiliation_id__in=p.affiliation))
     if p.province and "province" not in skip:
         articles = articles.filter(
             _people(
-                Q(affiliation__province__short_name=p.province)
-                | Q(affiliation__province__name=p.province)
+                Q(affiliation__province__short_name__in=p.province)
+                | Q(affiliation__province__name__in=p.province)
             )
         )
     if p.column and "column" not in skip:
-        articles = articles.filter(Q(column__slug=p.column) | Q(column__name=p.column))
+        articles = articles.filter(
+            Q(column__slug__in=p.column) | Q(column__name__in=p.column)
+        )
     if p.kind and "kind" not in skip:
-        articles = articles.filter(kind=p.kind)
+        articles = articles.filter(kind__in=p.kind)
     if p.status and "status" not in skip:
-        articles = articles.filter(status=p.status)
+        articles = articles.filter(status__in=p.status)
     if p.year_from and "year_from" not in skip:
         articles = articles.filter(issue__publication_date__year__gte=p.year_from)
     if p.year_to and "year_to" not in skip:
@@ -292,7 +345,7 @@ def sort_articles(articles: QuerySet[Article], sort: str) -> Sequence[Article]:
         return listed.annotate(first_person=first_person_key()).order_by(
             F("first_person").asc(nulls_last=True), *newest_first()
         )
-    if sort == "date":
+    if sort == "oldest":
         return listed.oldest_first()
     return listed.newest_first()
 

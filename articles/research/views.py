@@ -10,7 +10,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,9 +31,19 @@ def page_size(request) -> int:
     return size if size in PAGE_SIZES else PAGE_SIZES[0]
 
 
+def canonical_redirect(request, params: filtering.FilterParams, **extra):
+    """A permanent redirect to the shared vocabulary's spelling of an older URL."""
+    query = params.querystring(**extra)
+    return redirect(
+        f"{request.path}?{query}" if query else request.path, permanent=True
+    )
+
+
 @require_GET
 def article_list(request):
     params = filtering.parse_params(request.GET)
+    if params.outdated:
+        return canonical_redirect(request, params, per_page=request.GET.get("per_page"))
     per_page = page_size(request)
     page = Paginator(filtering.article_results(params), per_page).get_page(
         request.GET.get("page")
@@ -77,6 +87,8 @@ def export_list(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404("不支持这种导出格式。")
     params = filtering.parse_params(request.GET)
+    if params.outdated:
+        return canonical_redirect(request, params)
     results = filtering.article_results(params)
     chunks = exports.export(filtering.iterate(results), fmt, request.build_absolute_uri)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -98,6 +110,8 @@ def cite_article(request, pk, fmt):
 @require_GET
 def chart_page(request):
     params = filtering.parse_params(request.GET)
+    if params.outdated:
+        return canonical_redirect(request, params)
     years = charts.years_by_column(params)
     provinces = charts.by_province(params)
     return render(

@@ -64,6 +64,12 @@ def author_chart(author):
     }
 
 
+@register.filter
+def selected_values(values):
+    """The chosen ones among a facet's values."""
+    return [v for v in values if v.selected]
+
+
 @register.simple_tag
 def with_query(querystring, **changes):
     """`?<querystring>&page=2`: a link keeping the current filters."""

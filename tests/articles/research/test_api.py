@@ -137,7 +137,7 @@ FILTER_CASES = [
     {"year_from": "2023", "sort": "title"},
     {"kind": "graphic"},
     {"province": "北京", "year_to": "2020", "sort": "author"},
-    {"sort": "date"},
+    {"sort": "oldest"},
 ]
 
 

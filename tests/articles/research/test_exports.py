@@ -174,7 +174,7 @@ def test_noteexpress_format(seed, client):
 
 def test_numbered_gbt7714_list(seed, client):
     lines = list_export(
-        client, "txt", {"year_from": 2019, "year_to": 2019, "sort": "date"}
+        client, "txt", {"year_from": 2019, "year_to": 2019, "sort": "oldest"}
     ).splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("[1] ") and lines[3].startswith("[4] ")

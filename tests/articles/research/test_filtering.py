@@ -210,7 +210,7 @@ def test_hostile_parameters_never_break_the_page(seed, client):
     assert "<script>alert(1)</script>" not in html
     assert "作者编号无效" in html and "年份应为四位数字" in html
     params = response.context["params"]
-    assert params.author is None and params.year_from is None and params.sort == "-date"
+    assert params.author == () and params.year_from is None and params.sort == "newest"
 
 
 def test_keyword_goes_through_search(seed, monkeypatch):
@@ -279,3 +279,36 @@ def test_escaping_of_ocr_text(client, make_article):
     html = client.get(reverse("research:article_list")).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("sort=-date", ""),
+        ("sort=date", "sort=oldest"),
+        ("year=2019", "year_from=2019&year_to=2019"),
+        ("year=2019&year=2023&sort=title", "year_from=2019&year_to=2023&sort=title"),
+    ],
+)
+def test_older_urls_redirect_to_the_shared_vocabulary(client, seed, old, new):
+    response = client.get(f"/articles/?{old}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/articles/?{new}" if new else "/articles/"
+
+
+def test_a_person_named_in_an_older_url_is_found_by_id(client, seed):
+    li = Author.objects.get(name="李长安")
+    response = client.get("/articles/?author=李长安")
+    assert response.status_code == 301
+    assert response["Location"] == f"/articles/?author={li.pk}"
+
+
+def test_several_values_of_one_filter_mean_any_of_them(seed):
+    both = titles({"column": ["工作研究", "热点思考"]})
+    assert both == titles({"column": "工作研究"}) | titles({"column": "热点思考"})
+    params = filtering.parse_params({"column": ["工作研究", "热点思考"]})
+    counts = facets.facet_counts(params)
+    assert {v.label for v in counts["column"] if v.selected} == {"工作研究", "热点思考"}
+    chips = facets.active_filters(params, counts)
+    assert [c.value for c in chips] == ["工作研究", "热点思考"]
+    assert chips[0].remove_query == "column=%E7%83%AD%E7%82%B9%E6%80%9D%E8%80%83"
