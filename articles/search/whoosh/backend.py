@@ -28,6 +28,8 @@ from articles.search.whoosh.queries import (
 )
 from articles.search.whoosh.scoring import rank
 
+# Words whose postings (and positions) a worker decodes at boot.
+WARM_POSTINGS, WARM_POSITIONS = 64, 8
 NOTHING = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
 
 
@@ -199,6 +201,14 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             for name in self.definition.texts:
                 seg.field_lengths(leaf, name)
                 seg.unknown_words(leaf, name)
+            # The commonest words are in most searches (工会, 发展): their postings,
+            # and the positions of the very commonest, for phrases.
+            content = self.definition.content
+            common = leaf.most_frequent_terms(content, number=WARM_POSTINGS)
+            for i, (_frequency, btext) in enumerate(common):
+                caches.postings(leaf, content, btext)
+                if i < WARM_POSITIONS:
+                    caches.position_keys(leaf, content, btext)
 
     @log_query
     def search(
