@@ -186,10 +186,10 @@ def use_engine(name: str, index_path: Path, cache_seconds: int = 0):
 
 @contextmanager
 def polite():
-    """Long builds run at a lower priority (nice 10) than the timed requests, so other
+    """Long builds run at a lower priority (nice 5) than the timed requests, so other
     work on a shared machine is not starved and the timings are not either."""
     before = os.getpriority(os.PRIO_PROCESS, 0)
-    os.setpriority(os.PRIO_PROCESS, 0, max(before, 10))
+    os.setpriority(os.PRIO_PROCESS, 0, max(before, 5))
     try:
         yield
     finally:
