@@ -117,10 +117,11 @@ def markdown(results: list[dict], args) -> str:
         SETUP,
         "## Summary",
         "",
-        "| N | engine | index build | index size | search view p50 | p95 | first run p95"
+        "| N | engine | index build | index size | search view p50 | p95"
+        " | view CPU p50 | p95 | first run p95"
         " | cached p50 | page p50 | p95 | page, PostgreSQL FTS p50 | p95"
         " | worker ready | first request | load |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         for e in r["engines"]:
@@ -129,6 +130,7 @@ def markdown(results: list[dict], args) -> str:
             lines.append(
                 f"| {r['n']:,} | {e['engine']} | {b['seconds']:,.0f} s ({b['cpu']:,.0f} s CPU)"
                 f" | {b['bytes'] / 1e6:,.0f} MB | {ms(e['view_p50'])} | {ms(e['view_p95'])}"
+                f" | {ms(e['cpu_p50'])} | {ms(e['cpu_p95'])}"
                 f" | {ms(e['first_p95'])} | {ms(e['cached_p50'])}"
                 f" | {ms(e['page_p50'])} | {ms(e['page_p95'])}"
                 + (
@@ -160,8 +162,8 @@ def markdown(results: list[dict], args) -> str:
         header = "| query [filter] | matches |"
         rule = "|---|---:|"
         for name in names:
-            header += f" {name} view | first run | page |"
-            rule += "---:|---:|---:|"
+            header += f" {name} view | CPU | first run | page |"
+            rule += "---:|---:|---:|---:|"
         if pg:
             header += " page, PostgreSQL FTS |"
             rule += "---:|"
@@ -170,7 +172,10 @@ def markdown(results: list[dict], args) -> str:
             line = f"| {row['query']} | {row['hits']:,} |"
             for e in r["engines"]:
                 other = e["rows"][i]
-                line += f" {ms(other['view'])} | {ms(other['first'])} | {ms(other['page'])} |"
+                line += (
+                    f" {ms(other['view'])} | {ms(other['cpu'])} | {ms(other['first'])}"
+                    f" | {ms(other['page'])} |"
+                )
             if pg:
                 line += f" {ms(r['pg']['rows'][i]['page'])} |"
             lines.append(line)
