@@ -39,7 +39,8 @@ year, one character (王), a phrase ("工会服务"), a rarer word.
   same jieba terms with a GIN index, ranked by `ts_rank`, the seven facet counts by SQL.
 - *Worker boot*: gunicorn started with one worker on the archive; seconds until the
   worker has warmed up (`gunicorn.conf.py`), then its first request (the first query
-  of the set) and the one after.
+  of the set) over HTTP, and the CPU time the worker spent on it (from `/proc`, 10 ms
+  resolution).
 """
 
 PROFILE = """\
@@ -120,8 +121,8 @@ def markdown(results: list[dict], args) -> str:
         "| N | engine | index build | index size | search view p50 | p95"
         " | view CPU p50 | p95 | first run p95"
         " | cached p50 | page p50 | p95 | page, PostgreSQL FTS p50 | p95"
-        " | worker ready | first request | load |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | worker ready | first request | its CPU | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         for e in r["engines"]:
@@ -140,8 +141,9 @@ def markdown(results: list[dict], args) -> str:
                 )
                 + (
                     f" | {boot['ready']:.1f} s | {ms(boot['first'])}"
+                    f" | {ms(boot['first_cpu'])}"
                     if boot
-                    else " | — | —"
+                    else " | — | — | —"
                 )
                 + f" | {e['load']:.1f} |"
             )

@@ -27,8 +27,24 @@ def warm_up() -> float:
     try:
         if hasattr(backend, "warm_up"):
             backend.warm_up()
+        render_once()
     except Exception:
         # No index yet (a fresh install) or a search service down: searching will
         # say so when asked; a worker must still boot.
         log.warning("search index not warmed up", exc_info=True)
     return time.perf_counter() - started
+
+
+def render_once() -> None:
+    """Build and render one search page, as a request would: the templates it extends
+    and includes, the translations, the page's database queries."""
+    from django.conf import settings
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from articles.search.page import build_search_page
+
+    with translation.override(settings.LANGUAGE_CODE):
+        page = build_search_page(QueryDict("q=工会"))
+        render_to_string("search/search.html", {"page": page})
