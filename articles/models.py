@@ -482,7 +482,7 @@ class ReplaceBatch(models.Model):
 
 
 class StructureChange(models.Model):
-    """A split, merge, move or relinking, with the rows as they were, so it can be undone."""
+    """A split, merge, move or relinking, with its rows before and after, to undo it."""
 
     class Operation(models.TextChoices):
         SPLIT = "split", "拆分文章"
@@ -507,7 +507,11 @@ class StructureChange(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     before = models.JSONField("操作前的数据", default=list)
     created_objects = models.JSONField("新建的对象", default=list)
-    article_versions = models.JSONField("操作后的文章版本", default=dict)
+    after = models.JSONField(
+        "操作后的数据",
+        default=list,
+        help_text="操作留下的数据（含新建的对象）；撤销前核对其后没有人再改过。",
+    )
     undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:

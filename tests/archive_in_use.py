@@ -58,7 +58,7 @@ class ArchiveInUse:
 def build() -> ArchiveInUse:
     from archive.importing import import_page
     from archive.models import Issue
-    from articles.editing import replacing, structure
+    from articles.editing import change_log, replacing, structure
     from articles.models import (
         Affiliation,
         Article,
@@ -125,13 +125,14 @@ def build() -> ArchiveInUse:
     )
     structure.split_article(
         long_article,
+        base_version=long_article.version,
         at_paragraph=len(long_article.paragraphs) - 1,
         title="拆分出的末段",
         editor=users["editor_a"],
         note="末段另成一篇",
     )
     split = StructureChange.objects.get(operation=StructureChange.Operation.SPLIT)
-    structure.undo(split, editor=users["editor_b"])
+    change_log.undo(split, editor=users["editor_b"])
     split.refresh_from_db()
 
     # A find-and-replace batch and its undo.

@@ -1,50 +1,29 @@
-"""Admin screens for correcting an article: edit beside the original, suggestions, history, review."""
+"""Admin screens for correcting: text, suggestions, history, review, reader reports."""
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive.ingest.decoding import remove_control_characters
 from archive.scans import scan_panel
-from articles.editing import corrections
-from articles.editing.corrections import EditConflict
+from articles.editing import corrections, permissions
 from articles.editing.diffs import diff_html
+from articles.editing.forms import (
+    STALE_FORM,
+    CorrectionForm,
+    DismissForm,
+    StatusForm,
+    VersionForm,
+)
+from articles.editing.permissions import requires
+from articles.editing.revisions import Conflict, EditConflict
 from articles.editing.suggestions import dismiss, suggestions_for
 from articles.models import Article, ReaderReport, Revision
 
-
-class CorrectionForm(forms.Form):
-    base_version = forms.IntegerField(widget=forms.HiddenInput)
-    kicker = forms.CharField(label="引题", required=False, max_length=200)
-    title = forms.CharField(label="标题", max_length=300)
-    lede = forms.CharField(
-        label="观点提要", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    body = forms.CharField(
-        label="正文",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-    )
-    note = forms.CharField(
-        label="修改说明",
-        max_length=500,
-        help_text="简要写明改了什么，如“改正人会→入会”。",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 60}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        for name in Revision.TEXT_FIELDS:
-            if isinstance(data.get(name), str):
-                # Browsers send textarea line breaks as CRLF; paragraphs are "\n\n".
-                text = data[name].replace("\r\n", "\n").replace("\r", "\n")
-                data[name] = remove_control_characters(text)
-        return data
+UNCHANGED = "没有改动，未记录新的修订。"
 
 
 def correction_url(article) -> str:
@@ -55,27 +34,21 @@ def _article(pk) -> Article:
     return get_object_or_404(Article.objects.select_related("issue", "column"), pk=pk)
 
 
-def _require_change(request):
-    if not request.user.has_perm("articles.change_article"):
-        raise PermissionDenied("您没有校对文章的权限。")
-
-
+@requires(permissions.CORRECT)
 def correct(request, model_admin, pk):
     """The correction screen: editable text, the original OCR with a character diff, suggestions."""
-    _require_change(request)
     article = _article(pk)
     conflict = None
     if request.method == "POST":
         form = CorrectionForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                corrections.save_correction(
+                revision = corrections.save_correction(
                     article,
                     editor=request.user,
-                    base_version=data["base_version"],
-                    changes={f: data[f] for f in Revision.TEXT_FIELDS},
-                    note=data["note"],
+                    base_version=form.cleaned_data["base_version"],
+                    changes=form.changes(),
+                    note=form.cleaned_data["note"],
                 )
             except EditConflict as exc:
                 conflict = exc
@@ -89,7 +62,10 @@ def correct(request, model_admin, pk):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"已保存为第{article.version}版。")
+                if revision is None:
+                    messages.info(request, UNCHANGED)
+                else:
+                    messages.success(request, f"已保存为第{article.version}版。")
                 return HttpResponseRedirect(correction_url(article))
     else:
         form = CorrectionForm(
@@ -113,9 +89,9 @@ def correct(request, model_admin, pk):
         "can_verify": corrections.can_verify(request.user, article),
         "revisions": article.revisions.select_related("editor")[:5],
         "reports": article.reader_reports.filter(status=ReaderReport.Status.NEW),
+        # Page scan beside the text (archive/scans.py), for _scan_panel.html.
+        "scan_panel": scan_panel(article),
     }
-    # Page scan beside the text (archive/scans.py), for _scan_panel.html.
-    context["scan_panel"] = scan_panel(article)
     return render(request, "admin/articles/article/correct.html", context)
 
 
@@ -140,35 +116,45 @@ def _conflict_diffs(conflict: EditConflict):
     ]
 
 
-def _base_version(request) -> int:
-    try:
-        return int(request.POST["base_version"])
-    except (KeyError, ValueError) as exc:
-        raise ValidationError("表单缺少版本号，请刷新页面。") from exc
+def _valid(form):
+    """The posted form's data; a form without its version is a broken request (400)."""
+    if not form.is_valid():
+        raise BadRequest(STALE_FORM)
+    return form.cleaned_data
 
 
-def _apply(request, article, action) -> HttpResponseRedirect:
+def _apply(request, article, action, done: str) -> HttpResponseRedirect:
     """Runs one write; conflicts and refusals come back as messages on the correction screen."""
     try:
-        action()
-    except EditConflict as exc:
+        revision = action()
+    except Conflict as exc:
         messages.error(request, str(exc))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return HttpResponseRedirect(request.POST.get("next") or correction_url(article))
+    else:
+        if revision is None:
+            messages.info(request, UNCHANGED)
+        else:
+            messages.success(request, done.format(version=article.version))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = correction_url(article)
+    return HttpResponseRedirect(back)
 
 
-@require_POST
+@requires(permissions.CORRECT, methods=("POST",))
 def suggestion(request, model_admin, pk):
     """Accept one suggestion, accept all of a kind, or reject one."""
-    _require_change(request)
     article = _article(pk)
-    current = suggestions_for(article)
     action = request.POST.get("action")
     if action == "reject":
         dismiss(article, request.POST.get("key", ""))
         messages.info(request, "已驳回该建议，不再提示。")
         return HttpResponseRedirect(correction_url(article))
+    base_version = _valid(VersionForm(request.POST))["base_version"]
+    current = suggestions_for(article)
     if action == "accept_kind":
         chosen = [s for s in current if s["kind"] == request.POST.get("kind")]
     else:
@@ -176,60 +162,53 @@ def suggestion(request, model_admin, pk):
     if not chosen:
         messages.error(request, "建议已过期（正文已改变），请查看最新建议。")
         return HttpResponseRedirect(correction_url(article))
-
-    def accept():
-        corrections.apply_suggestions(
-            article,
-            suggestions=chosen,
-            editor=request.user,
-            base_version=_base_version(request),
-        )
-        messages.success(
-            request, f"已采纳 {len(chosen)} 条建议，保存为第{article.version}版。"
-        )
-
-    return _apply(request, article, accept)
+    return _apply(
+        request,
+        article,
+        lambda: corrections.apply_suggestions(
+            article, suggestions=chosen, editor=request.user, base_version=base_version
+        ),
+        f"已采纳 {len(chosen)} 条建议，保存为第{{version}}版。",
+    )
 
 
-@require_POST
+@requires(permissions.CORRECT, methods=("POST",))
 def set_status(request, model_admin, pk):
-    _require_change(request)
     article = _article(pk)
-
-    def change():
-        corrections.set_status(
+    data = _valid(StatusForm(request.POST))
+    if data["status"] == Article.Status.VERIFIED:
+        permissions.require(request.user, permissions.VERIFY, "只有审校可以审定文章。")
+    return _apply(
+        request,
+        article,
+        lambda: corrections.set_status(
             article,
-            status=request.POST.get("status", ""),
+            status=data["status"],
             editor=request.user,
-            base_version=_base_version(request),
-        )
-        messages.success(request, f"状态已改为“{article.get_status_display()}”。")
+            base_version=data["base_version"],
+        ),
+        f"状态已改为“{Article.Status(data['status']).label}”。",
+    )
 
-    return _apply(request, article, change)
 
-
-@require_POST
+@requires(permissions.CORRECT, methods=("POST",))
 def resolve_flag(request, model_admin, pk, index):
-    _require_change(request)
     article = _article(pk)
-
-    def resolve():
-        corrections.resolve_flag(
-            article,
-            index=index,
-            editor=request.user,
-            base_version=_base_version(request),
-        )
-        messages.success(request, "已将该提示标为已处理。")
-
-    return _apply(request, article, resolve)
+    base_version = _valid(VersionForm(request.POST))["base_version"]
+    return _apply(
+        request,
+        article,
+        lambda: corrections.resolve_flag(
+            article, index=index, editor=request.user, base_version=base_version
+        ),
+        "已将该提示标为已处理。",
+    )
 
 
+@requires(permissions.VIEW_ARTICLE, methods=("GET",))
 def history(request, model_admin, pk):
     """Every revision, with the diff of any two (?a=&b=)."""
     article = _article(pk)
-    if not request.user.has_perm("articles.view_article"):
-        raise PermissionDenied
     revisions = list(article.revisions.select_related("editor", "reverted_to"))
     by_number = {r.number: r for r in revisions}
     try:
@@ -262,37 +241,35 @@ def history(request, model_admin, pk):
     return render(request, "admin/articles/article/revisions.html", context)
 
 
-@require_POST
+@requires(permissions.CORRECT, methods=("POST",))
 def revert(request, model_admin, pk, number):
-    _require_change(request)
     article = _article(pk)
     target = get_object_or_404(Revision, article=article, number=number)
-
-    def restore():
-        corrections.revert(
+    base_version = _valid(VersionForm(request.POST))["base_version"]
+    return _apply(
+        request,
+        article,
+        lambda: corrections.revert(
             article,
             to=target,
             editor=request.user,
-            base_version=_base_version(request),
+            base_version=base_version,
             note=request.POST.get("note", ""),
-        )
-        messages.success(
-            request, f"已回退到第{number}版的文字，记为第{article.version}版。"
-        )
-
-    return _apply(request, article, restore)
+        ),
+        f"已回退到第{number}版的文字，记为第{{version}}版。",
+    )
 
 
+@requires(permissions.CORRECT, methods=("GET",))
 def next_in_queue(request, model_admin):
     """Opens the next article for this editor: to verify (审校) or to correct."""
-    _require_change(request)
     user = request.user
     article = None
     if user.has_perm(corrections.VERIFY_PERMISSION):
         waiting = Article.objects.filter(status=Article.Status.IN_REVIEW).order_by(
             "updated_at"
         )
-        # Nobody verifies their own correction, so skip what this editor changed last.
+        # Nobody verifies their own correction, so skip what this editor changed.
         article = next(
             (a for a in waiting[:200] if corrections.can_verify(user, a)), None
         )
@@ -309,3 +286,51 @@ def next_in_queue(request, model_admin):
         messages.info(request, "没有待处理的文章了。")
         return redirect("admin:articles_article_changelist")
     return redirect(correction_url(article))
+
+
+@requires(permissions.VIEW_REPORT)
+def handle_report(request, model_admin, pk):
+    """Accept the reader's correction into the text, or dismiss it with a reason."""
+    report = get_object_or_404(ReaderReport.objects.select_related("article"), pk=pk)
+    dismiss_form = DismissForm()
+    if request.method == "POST":
+        accepting = request.POST.get("action") == "accept"
+        permissions.require(
+            request.user,
+            permissions.ACCEPT_REPORT if accepting else permissions.DISMISS_REPORT,
+        )
+        done = reverse("admin:articles_readerreport_changelist")
+        try:
+            if accepting:
+                data = _valid(VersionForm(request.POST))
+                corrections.accept_report(
+                    report,
+                    editor=request.user,
+                    base_version=data["base_version"],
+                    replacement=request.POST.get("replacement", report.suggestion),
+                )
+                messages.success(request, "已采纳并写入正文，记为新的修订。")
+                return HttpResponseRedirect(done)
+            dismiss_form = DismissForm(request.POST)
+            if dismiss_form.is_valid():
+                corrections.dismiss_report(
+                    report,
+                    editor=request.user,
+                    reason=dismiss_form.cleaned_data["reason"],
+                )
+                messages.success(request, "已驳回。")
+                return HttpResponseRedirect(done)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        report.refresh_from_db()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": ReaderReport._meta,
+        "title": f"处理读者纠错 #{report.pk}",
+        "report": report,
+        "article": report.article,
+        "dismiss_form": dismiss_form,
+    }
+    return render(request, "admin/articles/readerreport/handle.html", context)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive.models import LearnedCorrection
 from articles.editing import corrections
-from articles.editing.corrections import EditConflict
+from articles.editing.revisions import EditConflict
 from articles.models import Article, ReplaceBatch, Revision
 
 # A pathological pattern must not hold a worker: each article's search gets this long.
@@ -182,7 +182,7 @@ def apply_replacement(
                 if text != getattr(article, name):
                     changes[name] = text
             try:
-                corrections.save_correction(
+                revision = corrections.save_correction(
                     article,
                     editor=editor,
                     base_version=article.version,
@@ -193,6 +193,8 @@ def apply_replacement(
                 )
             except EditConflict:
                 result.stale.append(article.pk)
+                continue
+            if revision is None:  # the replacement equals what it replaces
                 continue
             result.replaced += len(article_matches)
             result.articles += 1
@@ -218,21 +220,24 @@ def undo_batch(batch: ReplaceBatch, *, editor) -> list[int]:
     blocked = [r.article_id for r in revisions if r.article.version != r.number]
     if blocked:
         return blocked
-    with transaction.atomic():
-        for revision in revisions:
-            previous = (
-                revision.article.revisions.filter(number__lt=revision.number)
-                .order_by("-number")
-                .first()
+    try:
+        with transaction.atomic():
+            for revision in revisions:
+                previous = (
+                    revision.article.revisions.filter(number__lt=revision.number)
+                    .order_by("-number")
+                    .first()
+                )
+                corrections.revert(
+                    revision.article,
+                    to=previous,
+                    editor=editor,
+                    base_version=revision.number,
+                    note=f"撤销批量替换 #{batch.pk}：{batch}",
+                )
+            ReplaceBatch.objects.filter(pk=batch.pk).update(
+                undone_at=timezone.now(), undone_by=editor
             )
-            corrections.revert(
-                revision.article,
-                to=previous,
-                editor=editor,
-                base_version=revision.number,
-                note=f"撤销批量替换 #{batch.pk}：{batch.pattern}→{batch.replacement}",
-            )
-        ReplaceBatch.objects.filter(pk=batch.pk).update(
-            undone_at=timezone.now(), undone_by=editor
-        )
+    except EditConflict as exc:  # edited between the check above and the write
+        return [exc.article.pk]
     return []

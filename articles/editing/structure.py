@@ -1,18 +1,19 @@
 """Structure corrections: split, merge, move, reorder, relink people and places — each undoable.
 
-Every operation snapshots the rows it touches (Django's serializer) before changing
-them and records what it created, so `undo` can put back exactly what was there.
+Every operation snapshots the rows it touches before changing them and is recorded
+by `change_log`, which can put back exactly what it changed. Operations that change
+an article's text take the version the editor started from and write through
+`revisions.write`, so a stale one is refused like a stale correction.
 """
 
-import json
+from collections.abc import Mapping, Sequence
 
-from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
-from articles.editing import corrections
+from articles.editing import change_log, revisions
+from articles.editing.revisions import OrderConflict
 from articles.models import (
     Affiliation,
     Article,
@@ -23,10 +24,8 @@ from articles.models import (
 )
 
 Op = StructureChange.Operation
-
-
-def _snapshot(objects) -> list:
-    return json.loads(serializers.serialize("json", objects))
+# What the admin change form may set on an article; its text has its own screen.
+PLACEMENT_FIELDS = ("issue", "column", "kind", "position", "published")
 
 
 def _article_rows(*articles) -> list:
@@ -38,50 +37,23 @@ def _article_rows(*articles) -> list:
     ]
 
 
-def _bump(article: Article, *, editor, note: str) -> None:
-    """Text-changing structure edits move the version on and leave a revision."""
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-    article.refresh_from_db()
-    article.save()  # fires the one signal search listens to
-    corrections._snapshot(
+def _write(article: Article, base_versions: Mapping[int, int], *, editor, **change):
+    """A structure edit of one article, checked against the version the editor saw."""
+    if article.pk not in base_versions:
+        raise ValidationError("表单已过期（缺少文章版本号），请刷新页面后再操作。")
+    return revisions.write(
         article,
+        base_version=base_versions[article.pk],
+        editor=editor,
         kind=Revision.Kind.STRUCTURE,
-        editor=editor,
-        note=note,
-        changed=["body"],
+        **change,
     )
-
-
-def _touch(article_ids) -> None:
-    """Queryset updates send no signals; saving the articles tells search about new links."""
-    for article in Article.objects.filter(pk__in=set(article_ids)):
-        article.save(update_fields=["updated_at"])
-
-
-def _record(
-    operation, *, editor, note, before, created=(), articles=()
-) -> StructureChange:
-    return StructureChange.objects.create(
-        operation=operation,
-        editor=editor,
-        note=note[:500],
-        before=before,
-        created_objects=[[obj._meta.label, obj.pk] for obj in created],
-        article_versions={
-            str(a.pk): Article.objects.values_list("version", flat=True).get(pk=a.pk)
-            for a in articles
-        },
-    )
-
-
-def _check_version(article: Article, base_version: int | None) -> None:
-    if base_version is not None and article.version != base_version:
-        raise ValidationError("文章在您打开后已被修改，请刷新后再操作。")
 
 
 def split_article(
     article: Article,
     *,
+    base_version: int,
     at_paragraph: int,
     title: str,
     editor,
@@ -97,7 +69,16 @@ def split_article(
     if not title.strip():
         raise ValidationError("新文章需要标题。")
     with transaction.atomic():
-        before = _snapshot([*article.issue.articles.all(), *article.authorships.all()])
+        before = change_log.snapshot(
+            [*article.issue.articles.all(), *article.authorships.all()]
+        )
+        _write(
+            article,
+            {article.pk: base_version},
+            editor=editor,
+            changes={"body": "\n\n".join(paragraphs[:at_paragraph])},
+            note=f"拆分：第{at_paragraph + 1}段起成为《{title.strip()}》",
+        )
         Article.objects.filter(
             issue=article.issue, position__gt=article.position
         ).update(position=F("position") + 1)
@@ -110,48 +91,65 @@ def split_article(
             body="\n\n".join(paragraphs[at_paragraph:]),
             original_ocr="",
             published=article.published,
+            # Text an editor has seen is not raw; nor is it verified as a new whole.
+            status=Article.Status.RAW
+            if article.status == Article.Status.RAW
+            else Article.Status.IN_REVIEW,
         )
         new.derived_from.add(article)
-        corrections._snapshot(
+        revisions.record(
             new,
             kind=Revision.Kind.STRUCTURE,
             editor=editor,
             note=f"由《{article.title}》拆分而来",
-            changed=["body"],
+            changed=["title", "body"],
         )
         if copy_authors:
             for authorship in article.authorships.all():
                 authorship.pk = None
                 authorship.article = new
                 authorship.save()
-        article.body = "\n\n".join(paragraphs[:at_paragraph])
-        Article.objects.filter(pk=article.pk).update(body=article.body)
-        _bump(
-            article,
-            editor=editor,
-            note=f"拆分：第{at_paragraph + 1}段起成为《{new.title}》",
-        )
-        _record(
+        change_log.record(
             Op.SPLIT,
             editor=editor,
             note=note or f"拆分《{article.title}》",
             before=before,
             created=[new, *new.authorships.all()],
-            articles=[article, new],
         )
     return new
 
 
 def merge_articles(
-    first: Article, second: Article, *, editor, note: str = ""
+    first: Article,
+    second: Article,
+    *,
+    base_versions: Mapping[int, int],
+    editor,
+    note: str = "",
 ) -> Article:
-    """`second`'s text follows `first`'s; `second` is unpublished and points to the result."""
+    """`second`'s text follows `first`'s; `second` is withdrawn, pointing to the result.
+
+    `base_versions` maps each article's id to the version the editor started from.
+    """
     if first.pk == second.pk:
         raise ValidationError("不能把文章与自己合并。")
     with transaction.atomic():
-        before = _snapshot(_article_rows(first, second))
-        body = "\n\n".join(p for p in (first.body, second.body) if p)
-        Article.objects.filter(pk=first.pk).update(body=body)
+        before = change_log.snapshot(_article_rows(first, second))
+        existing = set(first.authorships.values_list("pk", flat=True))
+        _write(
+            first,
+            base_versions,
+            editor=editor,
+            changes={"body": "\n\n".join(p for p in (first.body, second.body) if p)},
+            note=f"合并：其后接《{second.title}》的正文",
+        )
+        _write(
+            second,
+            base_versions,
+            editor=editor,
+            changes={"published": False},
+            note=f"并入《{first.title}》，不再单独公开",
+        )
         next_order = (first.authorships.aggregate(m=Max("order"))["m"] or 0) + 1
         known = set(first.authorships.values_list("author_id", "contribution"))
         for authorship in second.authorships.all():
@@ -170,21 +168,12 @@ def merge_articles(
             )
             next_order += 1
         first.derived_from.add(second)
-        _bump(first, editor=editor, note=f"合并：其后接《{second.title}》的正文")
-        Article.objects.filter(pk=second.pk).update(published=False)
-        _bump(second, editor=editor, note=f"并入《{first.title}》，不再单独公开")
-        created = list(
-            first.authorships.exclude(
-                pk__in=[o["pk"] for o in before if o["model"] == "articles.authorship"]
-            )
-        )
-        _record(
+        change_log.record(
             Op.MERGE,
             editor=editor,
             note=note or f"合并《{first.title}》与《{second.title}》",
             before=before,
-            created=created,
-            articles=[first, second],
+            created=list(first.authorships.exclude(pk__in=existing)),
         )
     first.refresh_from_db()
     return first
@@ -194,6 +183,7 @@ def move_paragraphs(
     source: Article,
     target: Article,
     *,
+    base_versions: Mapping[int, int],
     paragraphs: list[int],
     at: int | None = None,
     editor,
@@ -210,46 +200,119 @@ def move_paragraphs(
     target_paras = [p for p in target.body.split("\n\n") if p] if target.body else []
     at = len(target_paras) if at is None else max(0, min(at, len(target_paras)))
     with transaction.atomic():
-        before = _snapshot(_article_rows(source, target))
-        Article.objects.filter(pk=source.pk).update(body="\n\n".join(keep))
-        Article.objects.filter(pk=target.pk).update(
-            body="\n\n".join(target_paras[:at] + moving + target_paras[at:])
+        before = change_log.snapshot(_article_rows(source, target))
+        _write(
+            source,
+            base_versions,
+            editor=editor,
+            changes={"body": "\n\n".join(keep)},
+            note=f"移出 {len(moving)} 段到《{target.title}》",
+        )
+        _write(
+            target,
+            base_versions,
+            editor=editor,
+            changes={
+                "body": "\n\n".join(target_paras[:at] + moving + target_paras[at:])
+            },
+            note=f"从《{source.title}》移入 {len(moving)} 段",
         )
         target.derived_from.add(source)
-        _bump(source, editor=editor, note=f"移出 {len(moving)} 段到《{target.title}》")
-        _bump(target, editor=editor, note=f"从《{source.title}》移入 {len(moving)} 段")
-        _record(
-            Op.MOVE,
-            editor=editor,
-            note=note or "移动段落",
-            before=before,
-            articles=[source, target],
+        change_log.record(
+            Op.MOVE, editor=editor, note=note or "移动段落", before=before
         )
 
 
-def reorder_articles(issue, *, order: list[int], editor, note: str = "") -> None:
-    """Set the printed order of an issue's articles (ids in their new order)."""
-    articles = {a.pk: a for a in issue.articles.all()}
-    if sorted(order) != sorted(articles):
-        raise ValidationError("新顺序必须恰好包含本版面的全部文章。")
+def page_order(issue) -> list[int]:
+    """The ids of a page's articles in printed order: what a reorder starts from."""
+    return list(issue.articles.order_by("position", "pk").values_list("pk", flat=True))
+
+
+def reorder_articles(
+    issue, *, order: list[int], base_order: list[int], editor, note: str = ""
+) -> None:
+    """Set the printed order of a page's articles (ids in their new order).
+
+    `base_order` is the order the editor started from; a page reordered, split or
+    merged since is refused with OrderConflict.
+    """
     with transaction.atomic():
-        before = _snapshot(articles.values())
+        if page_order(issue) != list(base_order):
+            raise OrderConflict()
+        if sorted(order) != sorted(base_order):
+            raise ValidationError("新顺序必须恰好包含本版面的全部文章。")
+        before = change_log.snapshot(issue.articles.all())
         for position, pk in enumerate(order, start=1):
             Article.objects.filter(pk=pk).update(position=position)
-        _record(Op.REORDER, editor=editor, note=note or "调整版面顺序", before=before)
+        change_log.record(
+            Op.REORDER, editor=editor, note=note or "调整版面顺序", before=before
+        )
 
 
-def record_admin_edit(
-    operation, *, objects_before, editor, note: str, created=()
-) -> StructureChange:
-    """For edits made through ordinary admin forms (placement, authorships, affiliations)."""
-    return _record(
-        operation,
-        editor=editor,
-        note=note,
-        before=_snapshot(objects_before),
-        created=created,
-    )
+def edit_article(
+    article: Article,
+    *,
+    editor,
+    fields: Mapping[str, object],
+    authorships: Sequence[Authorship] = (),
+    removed: Sequence[Authorship] = (),
+) -> StructureChange | None:
+    """Placement, publication and bylines edited in the admin: one undoable change.
+
+    `fields` holds the new values of PLACEMENT_FIELDS; `authorships` are new or changed
+    bylines (unsaved), `removed` the bylines to delete. None if nothing changed.
+    """
+    unknown = set(fields) - set(PLACEMENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"此处不能修改：{'、'.join(sorted(unknown))}")
+    if not (fields or authorships or removed):
+        return None
+    with transaction.atomic():
+        before = change_log.snapshot(_article_rows(article))
+        existing = set(article.authorships.values_list("pk", flat=True))
+        stored = Article.objects.get(pk=article.pk)
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        if fields:
+            stored.save(update_fields=[*fields, "updated_at"])
+        for authorship in removed:
+            authorship.delete()
+        for authorship in authorships:
+            authorship.article = stored
+            authorship.save()
+        labels = [str(Article._meta.get_field(name).verbose_name) for name in fields]
+        if authorships or removed:
+            labels.append("署名")
+        return change_log.record(
+            Op.AUTHORSHIPS if authorships or removed else Op.PLACEMENT,
+            editor=editor,
+            note=f"《{stored.title}》：" + "、".join(labels),
+            before=before,
+            created=[a for a in authorships if a.pk not in existing],
+        )
+
+
+def edit_affiliation(
+    affiliation: Affiliation, *, editor, fields: Mapping[str, object]
+) -> StructureChange | None:
+    """An affiliation's name, province or level as edited in the admin, undoably."""
+    if not fields:
+        return None
+    with transaction.atomic():
+        stored = Affiliation.objects.get(pk=affiliation.pk)
+        before = change_log.snapshot([stored])
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        stored.save(update_fields=list(fields))
+        labels = [
+            str(Affiliation._meta.get_field(name).verbose_name) for name in fields
+        ]
+        return change_log.record(
+            Op.AFFILIATION,
+            editor=editor,
+            note=f"单位“{stored.name}”：" + "、".join(labels),
+            before=before,
+        )
 
 
 def merge_authors(
@@ -288,9 +351,10 @@ def _merge(keep, duplicates, *, link: str, operation, label: str, editor, note: 
         raise ValidationError(f"请至少选择一个要并入的{label}。")
     with transaction.atomic():
         links = list(Authorship.objects.filter(**{f"{link}__in": duplicates}))
-        before = _snapshot([keep, *duplicates, *links])
-        Authorship.objects.filter(**{f"{link}__in": duplicates}).update(**{link: keep})
-        _touch(a.article_id for a in links)
+        before = change_log.snapshot([keep, *duplicates, *links])
+        for authorship in links:
+            setattr(authorship, link, keep)
+            authorship.save(update_fields=[link])  # signals tell search
         aliases = list(keep.aliases)
         for d in duplicates:
             for name in [d.name, *d.aliases]:
@@ -305,82 +369,10 @@ def _merge(keep, duplicates, *, link: str, operation, label: str, editor, note: 
             fields.append("province")
         keep.save(update_fields=fields)
         type(keep).objects.filter(pk__in=[d.pk for d in duplicates]).delete()
-        _record(
+        change_log.record(
             operation,
             editor=editor,
             note=note or f"合并{label}到“{keep.name}”",
             before=before,
         )
     return keep
-
-
-def undo(change: StructureChange, *, editor) -> StructureChange:
-    """Put back the rows as they were; refused if an affected article changed since."""
-    if change.undone_at:
-        raise ValidationError("这项调整已经撤销过了。")
-    for pk, version in change.article_versions.items():
-        current = (
-            Article.objects.filter(pk=pk).values_list("version", flat=True).first()
-        )
-        if current is not None and current != version:
-            raise ValidationError(
-                "之后已有人修改了相关文章，无法自动撤销；请先回退那些修改。"
-            )
-    with transaction.atomic():
-        for label, pk in reversed(change.created_objects):
-            model = {"articles.Article": Article, "articles.Authorship": Authorship}[
-                label
-            ]
-            if model is Article:
-                Revision.objects.filter(article_id=pk).delete()
-                Article.derived_from.through.objects.filter(from_article_id=pk).delete()
-            model.objects.filter(pk=pk).delete()
-        restored_articles = []
-        for obj in serializers.deserialize("json", json.dumps(change.before)):
-            instance = obj.object
-            if (
-                isinstance(instance, Article)
-                and str(instance.pk) not in change.article_versions
-            ):
-                # Only its place on the page moved: put that back and leave its text alone.
-                Article.objects.filter(pk=instance.pk).update(
-                    position=instance.position
-                )
-                continue
-            if isinstance(instance, Article):
-                # Keep optimistic locking monotonic: the restored text is a new version.
-                instance.version = (
-                    Article.objects.values_list("version", flat=True).get(
-                        pk=instance.pk
-                    )
-                    + 1
-                )
-                restored_articles.append(instance)
-            if isinstance(instance, Authorship):
-                Authorship.objects.filter(
-                    article_id=instance.article_id,
-                    contribution=instance.contribution,
-                    order=instance.order,
-                ).exclude(pk=instance.pk).delete()
-            obj.save()
-        for article in restored_articles:
-            article.refresh_from_db()
-            article.save()
-            corrections._snapshot(
-                article,
-                kind=Revision.Kind.STRUCTURE,
-                editor=editor,
-                note=f"撤销：{change.get_operation_display()}",
-                changed=["body"],
-            )
-        _touch(
-            o["fields"]["article"]
-            for o in change.before
-            if o["model"] == "articles.authorship"
-        )
-        StructureChange.objects.filter(pk=change.pk).update(undone_at=timezone.now())
-        return StructureChange.objects.create(
-            operation=Op.UNDO,
-            editor=editor,
-            note=f"撤销 #{change.pk} {change.get_operation_display()}",
-        )

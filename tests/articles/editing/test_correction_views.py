@@ -1,15 +1,16 @@
-"""The correction screens over HTTP: permissions, saving with a note, conflicts, history, queue."""
+"""The correction screens over HTTP: permissions, saves, conflicts, history, reports."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.editing import corrections
 from articles.models import Article, ReaderReport
+from tests.forms import post_form
 
 
 def staff(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user = django_user_model.objects.create_user(username, is_staff=True)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
@@ -49,7 +50,7 @@ def test_anonymous_and_readers_never_reach_the_correction_screen(
 ):
     response = client.get(correct_url(article))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    reader = django_user_model.objects.create_user("reader", password="pw")
+    reader = django_user_model.objects.create_user("reader")
     client.force_login(reader)
     response = client.get(correct_url(article))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -178,23 +179,119 @@ def test_reader_report_queue_accepts_into_the_text(client, article, django_user_
     assert "入会率" in Article.objects.get(pk=article.pk).body
 
 
-def test_dashboard_shows_progress(client, article, django_user_model):
+def test_a_save_that_changes_nothing_says_so_and_records_nothing(
+    client, article, django_user_model
+):
     client.force_login(staff(django_user_model, "bianji", "编辑"))
-    html = client.get(reverse("admin:index")).content.decode()
-    assert "校对进度" in html and "未校对 1" in html
-
-
-def test_changelist_filters_by_status_and_flag(client, make_article, django_user_model):
-    client.force_login(staff(django_user_model, "bianji", "编辑"))
-    make_article(
-        title="有提示的文章",
-        review_flags=[{"code": "province_unknown", "message": "省份未知"}],
+    response = post_form(
+        client, correct_url(article), {"note": "看过"}, form="correction-form"
     )
-    make_article(title="干净的文章")
-    url = reverse("admin:articles_article_changelist")
-    html = client.get(url, {"flag": "any"}).content.decode()
-    assert "有提示的文章" in html and "干净的文章" not in html
-    html = client.get(
-        url, {"flag": "province_unknown", "status": "raw"}
-    ).content.decode()
-    assert "有提示的文章" in html
+    assert response.status_code == 302
+    shown = client.get(response["Location"]).content.decode()
+    assert "没有改动，未记录新的修订。" in shown
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.version == 1 and stored.revisions.count() == 1
+
+
+def test_another_reviewers_unchanged_save_does_not_let_the_author_verify(
+    client, article, django_user_model
+):
+    author = staff(django_user_model, "jia", "审校")
+    client.force_login(author)
+    post_correction(client, article, "甲改的正文。", note="甲")
+    client.force_login(staff(django_user_model, "yi", "审校"))
+    post_form(client, correct_url(article), {"note": "看过"}, form="correction-form")
+    client.force_login(author)
+    status_url = reverse("admin:articles_article_status", args=[article.pk])
+    client.post(status_url, {"status": "verified", "base_version": 2})
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_an_editor_without_the_reviewer_role_is_refused_verification(
+    client, article, django_user_model
+):
+    client.force_login(staff(django_user_model, "bianji", "编辑"))
+    status_url = reverse("admin:articles_article_status", args=[article.pk])
+    response = client.post(status_url, {"status": "verified", "base_version": 1})
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).status == Article.Status.RAW
+
+
+@pytest.mark.parametrize("view", ["status", "revert", "suggestion", "resolve_flag"])
+def test_a_write_without_a_valid_base_version_is_a_bad_request(
+    client, article, django_user_model, view
+):
+    client.force_login(staff(django_user_model, "bianji", "编辑"))
+    args = {
+        "status": [article.pk],
+        "revert": [article.pk, 1],
+        "suggestion": [article.pk],
+        "resolve_flag": [article.pk, 0],
+    }[view]
+    url = reverse(f"admin:articles_article_{view}", args=args)
+    response = client.post(
+        url, {"base_version": "abc", "status": "in_review", "action": "accept"}
+    )
+    assert response.status_code == 400
+    assert Article.objects.get(pk=article.pk).version == 1
+
+
+def test_the_status_view_never_redirects_to_another_site(
+    client, article, django_user_model
+):
+    client.force_login(staff(django_user_model, "bianji", "编辑"))
+    status_url = reverse("admin:articles_article_status", args=[article.pk])
+    response = client.post(
+        status_url,
+        {
+            "status": "in_review",
+            "base_version": 1,
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == correct_url(article)
+
+
+def test_write_views_answer_get_with_method_not_allowed(
+    client, article, django_user_model
+):
+    client.force_login(staff(django_user_model, "bianji", "编辑"))
+    url = reverse("admin:articles_article_status", args=[article.pk])
+    assert client.get(url).status_code == 405
+
+
+def test_a_report_is_accepted_only_by_who_may_change_the_text(
+    client, article, django_user_model
+):
+    """Dismissing needs the report permission; accepting also the article's."""
+    user = staff(django_user_model, "reports_only", None)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_readerreport", "change_readerreport"]
+        )
+    )
+    client.force_login(user)
+    report = ReaderReport.objects.create(
+        article=article, selected_text="人会率", suggestion="入会率"
+    )
+    url = reverse("admin:articles_readerreport_handle", args=[report.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "accept", "base_version": 1})
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).version == 1
+    client.post(url, {"action": "dismiss", "reason": "原文无误"})
+    assert ReaderReport.objects.get(pk=report.pk).status == "dismissed"
+
+
+def test_a_report_with_a_broken_base_version_is_a_bad_request(
+    client, article, django_user_model
+):
+    client.force_login(staff(django_user_model, "bianji", "编辑"))
+    report = ReaderReport.objects.create(
+        article=article, selected_text="人会率", suggestion="入会率"
+    )
+    url = reverse("admin:articles_readerreport_handle", args=[report.pk])
+    assert (
+        client.post(url, {"action": "accept", "base_version": "abc"}).status_code == 400
+    )
+    assert client.get("/admin/articles/readerreport/abc/change/").status_code == 404

@@ -1,27 +1,24 @@
-"""Revisions, diffs, revert, the lost-update guard and the review workflow."""
+"""Corrections: revisions, revert, suggestions, conflicts, review, reader reports."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles.editing import corrections
-from articles.editing.corrections import EditConflict
-from articles.editing.diffs import char_opcodes, diff_html
+from articles.editing.revisions import EditConflict
 from articles.models import Article, ReaderReport, Revision
 
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("bianji", password="pw", is_staff=True)
+    user = django_user_model.objects.create_user("bianji", is_staff=True)
     user.groups.add(Group.objects.get(name="编辑"))
     return user
 
 
 @pytest.fixture
 def reviewer(django_user_model):
-    user = django_user_model.objects.create_user(
-        "shenjiao", password="pw", is_staff=True
-    )
+    user = django_user_model.objects.create_user("shenjiao", is_staff=True)
     user.groups.add(Group.objects.get(name="审校"))
     return user
 
@@ -120,17 +117,6 @@ def test_revert_goes_through_the_same_check(article, editor):
         corrections.revert(
             article, to=article.revisions.get(number=1), editor=editor, base_version=1
         )
-
-
-def test_diff_marks_changed_characters_not_lines():
-    assert char_opcodes("劳动者人会率", "劳动者入会率") == [
-        ("equal", "劳动者", "劳动者"),
-        ("replace", "人", "入"),
-        ("equal", "会率", "会率"),
-    ]
-    html = diff_html("<b>人会</b>", "<b>入会</b>")
-    assert "<b>" not in html and "&lt;b&gt;" in html
-    assert '<del class="diff-del">人</del><ins class="diff-ins">入</ins>' in html
 
 
 def test_suggestions_are_applied_from_the_end_and_learned(article, editor):
@@ -238,3 +224,133 @@ def test_reader_report_accept_and_dismiss(article, editor):
         other.status == ReaderReport.Status.DISMISSED
         and other.dismiss_reason == "原文无误"
     )
+
+
+def test_a_save_that_changes_nothing_records_no_revision(article, editor):
+    assert (
+        corrections.save_correction(
+            article,
+            editor=editor,
+            base_version=1,
+            changes={"body": article.body, "title": article.title},
+            note="看过",
+        )
+        is None
+    )
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.version == 1 and stored.revisions.count() == 1
+
+
+def test_an_unchanged_save_by_another_editor_does_not_let_the_author_verify(
+    article, reviewer, django_user_model
+):
+    """The bypass: B's "看过" save used to make B the last editor, so A could verify."""
+    corrections.save_correction(
+        article, editor=reviewer, base_version=1, changes={"body": "改。"}, note="改"
+    )
+    other = django_user_model.objects.create_user("yi", is_staff=True)
+    other.groups.add(Group.objects.get(name="审校"))
+    corrections.save_correction(
+        article, editor=other, base_version=2, changes={"body": "改。"}, note="看过"
+    )
+    with pytest.raises(PermissionDenied):
+        corrections.set_status(
+            article, status="verified", editor=reviewer, base_version=2
+        )
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_nobody_verifies_text_they_changed_since_the_last_verification(
+    article, reviewer, editor, django_user_model
+):
+    """A later change by someone else does not clear the verifier's own change."""
+    corrections.save_correction(
+        article, editor=reviewer, base_version=1, changes={"body": "甲改。"}, note="甲"
+    )
+    corrections.save_correction(
+        article, editor=editor, base_version=2, changes={"title": "乙改"}, note="乙"
+    )
+    assert not corrections.can_verify(reviewer, article)
+    other = django_user_model.objects.create_user("bing", is_staff=True)
+    other.groups.add(Group.objects.get(name="审校"))
+    corrections.set_status(article, status="verified", editor=other, base_version=3)
+    # Verified by someone else: what the reviewer did before no longer counts...
+    assert corrections.can_verify(reviewer, article)
+    corrections.save_correction(
+        article, editor=other, base_version=4, changes={"body": "丙改。"}, note="丙"
+    )
+    # ...but the verifier's own change after it does.
+    assert corrections.can_verify(reviewer, article)
+    assert not corrections.can_verify(other, article)
+
+
+def test_setting_the_same_status_again_records_nothing(article, editor):
+    corrections.set_status(article, status="in_review", editor=editor, base_version=1)
+    assert (
+        corrections.set_status(
+            article, status="in_review", editor=editor, base_version=2
+        )
+        is None
+    )
+    assert Article.objects.get(pk=article.pk).version == 2
+
+
+@pytest.mark.parametrize("change", ["correction", "revert", "report", "suggestion"])
+def test_any_change_of_a_verified_text_puts_it_back_under_review(
+    article, editor, change
+):
+    corrections.save_correction(
+        article, editor=editor, base_version=1, changes={"title": "新题"}, note="改"
+    )
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.VERIFIED)
+    article.refresh_from_db()
+    if change == "correction":
+        corrections.save_correction(
+            article, editor=editor, base_version=2, changes={"body": "x"}, note="改"
+        )
+    elif change == "revert":
+        corrections.revert(
+            article, to=article.revisions.get(number=1), editor=editor, base_version=2
+        )
+    elif change == "report":
+        report = ReaderReport.objects.create(
+            article=article, selected_text="人会", suggestion="入会"
+        )
+        corrections.accept_report(report, editor=editor, base_version=2)
+    else:
+        start = article.body.index("人会")
+        corrections.apply_suggestions(
+            article,
+            suggestions=[
+                {
+                    "start": start,
+                    "end": start + 2,
+                    "original": "人会",
+                    "replacement": "入会",
+                    "kind": "confusion",
+                }
+            ],
+            editor=editor,
+            base_version=2,
+        )
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_accepting_a_report_that_changes_nothing_is_refused(article, editor):
+    report = ReaderReport.objects.create(
+        article=article, selected_text="人会", suggestion="人会"
+    )
+    with pytest.raises(ValidationError):
+        corrections.accept_report(report, editor=editor, base_version=1)
+    report.refresh_from_db()
+    assert report.status == ReaderReport.Status.NEW
+
+
+def test_a_report_handled_by_someone_else_is_not_handled_twice(article, editor):
+    report = ReaderReport.objects.create(
+        article=article, selected_text="人会", suggestion="入会"
+    )
+    corrections.dismiss_report(report, editor=editor, reason="原文无误")
+    with pytest.raises(ValidationError):
+        corrections.accept_report(report, editor=editor, base_version=1)
+    assert Article.objects.get(pk=article.pk).version == 1
