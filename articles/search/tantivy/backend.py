@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -166,10 +165,6 @@ class TantivySearchBackend(BaseSearchBackend):
         writer = self._writer()
         writer.delete_all_documents()
         self._commit(writer)
-
-    def delete_index(self):
-        shutil.rmtree(self.path, ignore_errors=True)
-        self.setup_complete = False
 
     # searching
 
