@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
-from archive import scans
 from archive.models import Issue, Scan
+from archive.scans import selectors, services
 
 MAX_FILES_PER_UPLOAD = 10
 UPLOAD_HELP = "JPEG、PNG、TIFF 图像或 PDF，可多选；一个版面的多张图按选择顺序排列。"
@@ -61,25 +61,26 @@ class ScanUploadForm(forms.ModelForm):
         if not files:
             raise forms.ValidationError("请选择要上传的扫描文件。")
         if len(files) > MAX_FILES_PER_UPLOAD:
-            # Each file is decoded in memory before anything is stored.
+            # Each file is rendered (one at a time) before anything is stored.
             raise forms.ValidationError(
                 f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件，请分批上传。"
             )
         issue = self.instance.issue if self.instance.issue_id else None
-        attached = scans.existing_pages(issue) if issue else set()
+        attached = selectors.existing_pages(issue) if issue else set()
         for upload in files:
-            if upload.size > max(scans.max_bytes(), scans.max_pdf_bytes()):
+            if upload.size > services.max_upload_bytes():
                 self.add_error("upload", f"“{upload.name}”太大，超过上传上限。")
                 continue
             try:
-                prepared = scans.prepare_scan(upload.read(), upload.name)
-            except scans.ScanRefused as exc:
+                prepared = services.prepare_upload(upload)
+            except services.ScanRefused as exc:
                 self.add_error("upload", str(exc))
                 continue
             if all(
                 (prepared.sha256, p.source_page) in attached for p in prepared.pages
             ):
-                self.add_error("upload", scans.duplicate_message(prepared))
+                self.add_error("upload", services.duplicate_message(prepared))
+                prepared.close()
                 continue
             self.prepared.append(prepared)
         return data
@@ -109,8 +110,8 @@ class ScanInline(admin.TabularInline):
             return "—"
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" class="scan-admin-thumb" width="120"></a>',
-            scans.image_url(scan, "web"),
-            scans.image_url(scan, "thumb"),
+            selectors.image_url(scan, "web"),
+            selectors.image_url(scan, "thumb"),
             f"{scan.original_name} 缩略图",
         )
 
@@ -165,7 +166,7 @@ class IssueAdmin(admin.ModelAdmin):
     def get_urls(self):
         from django.urls import path
 
-        from archive import scan_views
+        from archive.scans import views as scan_views
         from articles.editing.structure_views import reorder
 
         def view(func):
@@ -190,13 +191,14 @@ class IssueAdmin(admin.ModelAdmin):
         if formset.model is not Scan:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
-        scans.delete_scans(formset.deleted_objects)
+        services.delete_scans(formset.deleted_objects)
         created = []
         for scan_form in formset.extra_forms:
+            prepared = getattr(scan_form, "prepared", [])
             if scan_form.has_changed() and not scan_form.cleaned_data.get("DELETE"):
-                created += scans.store_scans(
-                    form.instance, getattr(scan_form, "prepared", []), request.user
-                )
+                created += services.store_scans(form.instance, prepared, request.user)
+            for item in prepared:
+                item.close()
         # The change message lists what was really stored.
         formset.new_objects = created
         formset.changed_objects = []

@@ -1,7 +1,10 @@
-"""The import service: raw page bytes to Issue, Articles and Authorships in one transaction."""
+"""The import service: raw page bytes (and the page's scans) to Issue, Articles,
+Authorships and Scans, one transaction per page."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +12,8 @@ from django.db import transaction
 from archive.ingest.decoding import RefusedInput, decode_page
 from archive.ingest.parsing import ParsedPage, Person, Piece, parse_page
 from archive.models import Issue, sha256_hex
+from archive.scans.imaging import PreparedScan, ScanRefused
+from archive.scans.services import prepare_scan_file, store_scans
 from articles.editing.corrections import record_import
 from articles.models import (
     Affiliation,
@@ -45,6 +50,87 @@ class ImportResult:
         return sum(1 for p in self.parsed.pieces for a in p.authors if a.name)
 
 
+@dataclass(frozen=True)
+class PageFile:
+    """A raw page on disk to import, with what is known about it and its scan files."""
+
+    path: Path
+    publication_date: date | None = None
+    number: int | None = None
+    page_label: str = ""
+    scans: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckedScan:
+    name: str
+    pages: int
+    sha256: str
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file: refused (error), parsed (dry run) or imported."""
+
+    page: PageFile
+    error: str = ""
+    result: ImportResult | None = None
+    parsed: ParsedPage | None = None
+    checked_scans: list[CheckedScan] = field(default_factory=list)
+    scans_added: int = 0
+    scans_total: int = 0
+
+
+def import_files(
+    pages: Iterable[PageFile], *, dry_run: bool = False
+) -> Iterator[FileOutcome]:
+    """Imports each page with its scans, one transaction per file, yielding as it goes.
+
+    A refused page or scan (ImportRefused, ScanRefused, an unreadable file) becomes
+    an outcome with the reason, and the batch goes on. With `dry_run` each page is
+    parsed and its scans checked, and nothing is written.
+    """
+    for page in pages:
+        try:
+            outcome = check_file(page) if dry_run else import_file(page)
+        except (ImportRefused, ScanRefused, OSError) as exc:
+            outcome = FileOutcome(page, error=str(exc))
+        yield outcome
+
+
+def check_file(page: PageFile) -> FileOutcome:
+    _, _, parsed = parse_raw(page.path.read_bytes())
+    checked = []
+    for path in page.scans:
+        prepared = prepare_scan_file(path)
+        prepared.close()
+        checked.append(CheckedScan(prepared.name, len(prepared.pages), prepared.sha256))
+    return FileOutcome(page, parsed=parsed, checked_scans=checked)
+
+
+def import_file(page: PageFile) -> FileOutcome:
+    # Scans are checked and rendered (one at a time) before anything is stored: a bad
+    # scan leaves neither the page nor its scans half-imported.
+    prepared: list[PreparedScan] = []
+    try:
+        for path in page.scans:
+            prepared.append(prepare_scan_file(path))
+        with transaction.atomic():
+            result = import_page(
+                page.path.read_bytes(),
+                source_name=page.path.name,
+                publication_date=page.publication_date,
+                number=page.number,
+                page_label=page.page_label,
+            )
+            added = store_scans(result.issue, prepared) if prepared else []
+    finally:
+        for item in prepared:
+            item.close()
+    total = result.issue.scans.count() if prepared else 0
+    return FileOutcome(page, result=result, scans_added=len(added), scans_total=total)
+
+
 def parse_raw(data: bytes) -> tuple[str, str, ParsedPage]:
     """Decode and parse without touching the database; raises ImportRefused."""
     try:
@@ -69,7 +155,8 @@ def import_page(
     number: int | None = None,
     page_label: str = "",
 ) -> ImportResult:
-    """Import one raw page. The same bytes twice is a no-op; changed bytes are refused."""
+    """Imports one raw page. The same bytes twice is a no-op; changed bytes are
+    refused."""
     digest = sha256_hex(data)
     existing = Issue.objects.filter(raw_sha256=digest).first()
     if existing is not None:
@@ -147,7 +234,7 @@ def flag_dict(flag) -> dict:
 
 
 def find_or_create_author(name: str) -> Author:
-    """The same name on two pages is one author, including names merged in as aliases."""
+    """The same name on two pages is one author, also a name merged in as an alias."""
     author = Author.objects.filter(name=name).order_by("pk").first()
     if author is None:
         # JSON text differs by backend (escaped on SQLite), so aliases are matched here;
@@ -159,7 +246,7 @@ def find_or_create_author(name: str) -> Author:
 
 
 def known_affiliation_name(name: str) -> str:
-    """Maps an alias editors recorded (when merging affiliations) to its canonical name."""
+    """Maps an alias editors recorded (merging affiliations) to its canonical name."""
     if Affiliation.objects.filter(name=name).exists():
         return name
     for affiliation in Affiliation.objects.exclude(aliases=[]):

@@ -172,7 +172,7 @@ class LearnedCorrection(models.Model):
 
 
 # ---------------------------------------------------------------------------------------
-# PAGE SCANS (archive/scans.py): the printed page's image beside its OCR text.
+# PAGE SCANS (archive/scans/): the printed page's image beside its OCR text.
 
 
 class Scan(models.Model):
@@ -205,6 +205,11 @@ class Scan(models.Model):
     web = models.CharField("网页图路径", max_length=255, editable=False)
     zoom = models.CharField("放大图路径", max_length=255, editable=False)
     thumb = models.CharField("缩略图路径", max_length=255, editable=False)
+    # Hashes of the derived images, taken when they were rendered (checked by
+    # verify_fixity, which can render them again from the original).
+    web_sha256 = models.CharField("网页图 SHA-256", max_length=64, editable=False)
+    zoom_sha256 = models.CharField("放大图 SHA-256", max_length=64, editable=False)
+    thumb_sha256 = models.CharField("缩略图 SHA-256", max_length=64, editable=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     uploaded_by = models.ForeignKey(
         "auth.User",
@@ -243,6 +248,12 @@ class Scan(models.Model):
             raise ValueError(kind)
         return getattr(self, kind)
 
+    def derivative_sha256(self, kind: str) -> str:
+        """The SHA-256 recorded when that derivative was rendered."""
+        if kind not in ("web", "zoom", "thumb"):
+            raise ValueError(kind)
+        return getattr(self, f"{kind}_sha256")
+
 
 class ArticleRegion(models.Model):
     """Where an article sits on its page scan, as fractions (0..1) of the page's size.
@@ -265,6 +276,9 @@ class ArticleRegion(models.Model):
     w = models.FloatField("宽")
     h = models.FloatField("高")
     image = models.CharField("区域图路径", max_length=255, blank=True, editable=False)
+    image_sha256 = models.CharField(
+        "区域图 SHA-256", max_length=64, blank=True, editable=False
+    )
     image_width = models.PositiveIntegerField("区域图宽", default=0, editable=False)
     image_height = models.PositiveIntegerField("区域图高", default=0, editable=False)
     updated_at = models.DateTimeField("标记时间", auto_now=True)

@@ -197,15 +197,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Raw pages larger than this are refused: a theory page is ~30 KB of text.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 
-# PAGE SCANS (archive/scans.py)
+# PAGE SCANS (archive/scans/; figures in docs/reliability.md)
 SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 100 * 1024 * 1024))
 SCAN_PDF_MAX_BYTES = int(os.environ.get("SCAN_PDF_MAX_BYTES", 50 * 1024 * 1024))
-SCAN_MAX_PAGES = int(
-    os.environ.get("SCAN_MAX_PAGES", "4")
-)  # PDF pages / TIFF frames per file
-SCAN_MAX_PIXELS = int(
-    os.environ.get("SCAN_MAX_PIXELS", "60000000")
-)  # a 300-dpi broadsheet ~30 MP
+# PDF pages / TIFF frames per file
+SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "4"))
+# A 300-dpi broadsheet page is about 50 megapixels.
+SCAN_MAX_PIXELS = int(os.environ.get("SCAN_MAX_PIXELS", "60000000"))
+# What a progressive JPEG or interlaced PNG may need decoded at once (other layouts
+# stream); above it such a file is refused with what to save it as instead.
+SCAN_MAX_DECODE_MB = int(os.environ.get("SCAN_MAX_DECODE_MB", "256"))
 SCAN_PDF_DPI = int(os.environ.get("SCAN_PDF_DPI", "300"))
 SCAN_CACHE_SECONDS = int(os.environ.get("SCAN_CACHE_SECONDS", "86400"))
 

@@ -24,7 +24,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("scans/", include("archive.scan_urls")),
+    path("scans/", include("archive.scans.urls")),
     path("", include("articles.research.urls")),
     path("", include("articles.urls")),
 ]

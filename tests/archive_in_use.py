@@ -159,12 +159,12 @@ def build() -> ArchiveInUse:
         comment="标题似有漏字",
     )
 
-    from archive import scans
+    from archive.scans import services
 
     image = BytesIO()
     Image.new("L", (600, 900), color=200).save(image, format="PNG")
-    (scan,) = scans.store_scans(
-        dated, [scans.prepare_scan(image.getvalue(), "page-7.png")]
+    (scan,) = services.store_scans(
+        dated, [services.prepare_scan(image.getvalue(), "page-7.png")]
     )
 
     # Markup in every field a reader sees: the page, the article, its people and places.

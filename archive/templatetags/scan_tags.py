@@ -1,19 +1,19 @@
-"""Template tags for the public page-scan partials: what an article or page has to show."""
+"""Template tags for the public scan partials: what an article or page has to show."""
 
 from django import template
 
-from archive import scans
+from archive.scans import selectors
 
 register = template.Library()
 
 
 @register.simple_tag
 def article_original(article):
-    """{% article_original article as original %}: link and preview, or None without a scan."""
-    return scans.article_original(article)
+    """{% article_original article as original %}: link and preview, or None."""
+    return selectors.article_original(article)
 
 
 @register.simple_tag
 def issue_thumbnail(issue):
-    """{% issue_thumbnail issue as thumb %}: the page's thumbnail, or None without a scan."""
-    return scans.issue_thumbnail(issue)
+    """{% issue_thumbnail issue as thumb %}: the page's thumbnail, or None."""
+    return selectors.issue_thumbnail(issue)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from archive.scans import scan_panel
+from archive.scans.selectors import scan_panel
 from articles.editing import corrections, permissions
 from articles.editing.diffs import diff_html
 from articles.editing.forms import (

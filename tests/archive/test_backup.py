@@ -1,15 +1,20 @@
-"""A backup restores into an empty SQLite or PostgreSQL database with nothing changed."""
+"""A backup is written atomically in flat memory and restores into an empty SQLite or
+PostgreSQL database with nothing changed."""
 
 import json
 import os
+import signal
+import stat
 import subprocess
 import sys
+import time
 import uuid
+import zipfile
 
 import pytest
 from django.core.management import call_command
 
-from archive.backup import BackupError, archive_digest, read_backup
+from archive.backup import BackupError, archive_digest, verify_backup, write_backup
 from archive.importing import import_page
 from articles.editing import corrections
 from articles.models import Article
@@ -66,10 +71,8 @@ def restore_and_digest(database_url, backup, tmp_path):
 
 
 def test_backup_manifest_detects_a_changed_byte(backup, tmp_path):
-    import zipfile
-
-    members = read_backup(backup)
-    assert "data.json" in members and sum(n.startswith("raw/") for n in members) == 3
+    manifest = verify_backup(backup)
+    assert "data.jsonl" in manifest and sum(n.startswith("raw/") for n in manifest) == 3
     broken = tmp_path / "broken.zip"
     with zipfile.ZipFile(backup) as src, zipfile.ZipFile(broken, "w") as dst:
         for name in src.namelist():
@@ -78,7 +81,17 @@ def test_backup_manifest_detects_a_changed_byte(backup, tmp_path):
                 data = data[:-1] + bytes([data[-1] ^ 1])
             dst.writestr(name, data)
     with pytest.raises(BackupError, match="损坏"):
-        read_backup(broken)
+        verify_backup(broken)
+
+
+def test_a_damaged_zip_is_refused(backup, tmp_path):
+    """A flipped byte inside a stored member fails its CRC: refused, not loaded."""
+    data = bytearray(backup.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(BackupError):
+        verify_backup(damaged)
 
 
 def test_round_trip_sqlite_to_sqlite(backup, tmp_path):
@@ -136,11 +149,150 @@ def test_restore_refuses_a_non_empty_database(backup, tmp_path):
 
 
 def test_backup_includes_revisions_and_users(backup):
-    data = json.loads(read_backup(backup)["data.json"])
-    models = {row["model"] for row in data}
+    with zipfile.ZipFile(backup) as archive:
+        lines = archive.read("data.jsonl").decode().splitlines()
+    models = {json.loads(line)["model"] for line in lines}
     assert {
         "articles.revision",
         "auth.user",
         "archive.issue",
         "articles.authorship",
     } <= models
+
+
+def test_the_backup_is_readable_only_by_its_owner(backup):
+    """It holds password hashes."""
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def test_scans_are_in_the_backup_as_stored_members(scanned, tmp_path):
+    path = tmp_path / "backup.zip"
+    manifest = write_backup(path)
+    with zipfile.ZipFile(path) as archive:
+        member = archive.getinfo(f"media/{scanned.original}")
+        assert member.compress_type == zipfile.ZIP_STORED  # a JPEG: no deflating
+    assert manifest[f"media/{scanned.original}"] == scanned.original_sha256
+    assert manifest[f"media/{scanned.web}"] == scanned.web_sha256
+
+
+# -----------------------------------------------------------------------------------
+# A real `manage.py backup_archive` process: memory and SIGKILL.
+
+MEDIA_MB = 384
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A migrated SQLite archive with the seed pages, for subprocesses."""
+    root = tmp_path_factory.mktemp("backup-process")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{root / 'archive.sqlite3'}",
+        "VAR_DIR": str(root),
+        "MEDIA_ROOT": str(root / "media"),
+        "SEARCH_INDEX_PATH": str(root / "index"),
+    }
+    run_in(env, "migrate", "--noinput")
+    run_in(env, "import_pages", *map(str, SEED_PAGES))
+    return root, env
+
+
+def run_in(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def add_media(root, megabytes: int) -> None:
+    """Scan-sized files of random bytes (incompressible, like JPEGs)."""
+    folder = root / "media" / "scans" / "originals" / "bulk"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(megabytes // 8):
+        path = folder / f"{n:04d}.jpg"
+        if not path.exists():
+            path.write_bytes(os.urandom(8 * 1024 * 1024))
+
+
+# A child's peak RSS starts at its parent's (Linux carries it over vfork and exec), so
+# backup_archive is started by a small launcher process, not by this large one.
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def peak_rss_kb(env, target) -> int:
+    """Peak resident memory of one backup_archive process (from wait4, not sampled)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            sys.executable,
+            "manage.py",
+            "backup_archive",
+            str(target),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return int(result.stdout)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs wait4 and POSIX signals")
+def test_backup_memory_does_not_grow_with_media(served):
+    root, env = served
+    small = peak_rss_kb(env, root / "small.zip")
+    add_media(root, MEDIA_MB)
+    large = peak_rss_kb(env, root / "large.zip")
+    assert (root / "large.zip").stat().st_size > MEDIA_MB * 1024 * 1024
+    # Holding the media would add ~MEDIA_MB; streaming adds nothing that grows with it.
+    assert large - small < 32 * 1024, (small, large)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+def test_a_backup_killed_mid_write_leaves_the_last_good_one(served):
+    root, env = served
+    target = root / "backups" / "archive.zip"
+    run_in(env, "backup_archive", str(target))
+    previous = target.read_bytes()
+    add_media(root, MEDIA_MB)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "backup_archive", str(target)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    before = target.stat()
+    partial = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        # Kill once the write is well under way: 64 MB into a temporary file, or as
+        # soon as the target itself is touched.
+        partial = list(target.parent.glob(".archive.zip.*.tmp"))
+        if partial and partial[0].stat().st_size > 64 * 1024 * 1024:
+            break
+        now = target.stat()
+        if (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert target.read_bytes() == previous
+    assert verify_backup(target)
+    assert partial and partial[0].exists(), "the kill should land mid-write"
+    partial[0].unlink()

@@ -1,14 +1,14 @@
-"""The import service and `import_pages`: atomic, idempotent, refusing bad input with a reason."""
+"""The import services: atomic, idempotent, refusing bad input with a reason."""
 
-import codecs
-import json
+from datetime import date
 
 import pytest
-from django.core.management import CommandError, call_command
 
-from archive.importing import ImportRefused, import_page
-from archive.models import Issue
+from archive.importing import ImportRefused, PageFile, import_files, import_page
+from archive.models import Issue, Scan
 from articles.models import Affiliation, Article, Author, Authorship, Revision
+from tests.archive.conftest import media_files
+from tests.archive.scans.images import jpeg_bytes
 from tests.conftest import SEED_PAGES
 
 
@@ -111,70 +111,67 @@ def test_nul_and_control_characters_never_reach_the_database(db):
     assert bytes(result.issue.raw_bytes) == page.encode("utf-8")
 
 
-def test_import_pages_batch_with_one_bad_file(db, tmp_path, capsys):
-    good = tmp_path / "good.txt"
-    good.write_bytes(SEED_PAGES[0].read_bytes())
-    bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"%PDF-1.4 not text")
-    other = tmp_path / "other.txt"
-    other.write_bytes(SEED_PAGES[1].read_bytes())
-    with pytest.raises(CommandError, match="1 个文件未能导入"):
-        call_command(
-            "import_pages", str(tmp_path), "--date", "2024-05-20", "--page", "第7版"
-        )
-    output = capsys.readouterr()
-    assert "bad.txt" in output.err + output.out and "PDF" in output.err + output.out
-    assert sorted(Issue.objects.values_list("source_name", flat=True)) == [
-        "good.txt",
-        "other.txt",
+# -----------------------------------------------------------------------------------
+# import_files: pages with their scans, one transaction per file.
+
+
+def test_import_files_imports_each_page_with_its_metadata_and_scans(
+    db, tmp_path, media
+):
+    scan = tmp_path / "page.jpg"
+    scan.write_bytes(jpeg_bytes())
+    pages = [
+        PageFile(
+            SEED_PAGES[0],
+            publication_date=date(2024, 5, 20),
+            number=8123,
+            page_label="第7版",
+            scans=(scan,),
+        ),
+        PageFile(SEED_PAGES[1]),
     ]
-    assert set(Issue.objects.values_list("page_label", flat=True)) == {"第7版"}
-    assert str(Issue.objects.first().publication_date) == "2024-05-20"
-
-
-def test_import_pages_reports_an_unchanged_reimport(db, tmp_path, capsys):
-    page = tmp_path / "p.txt"
-    page.write_bytes(SEED_PAGES[2].read_bytes())
-    call_command("import_pages", str(page))
-    call_command("import_pages", str(page))
-    assert "已导入过" in capsys.readouterr().out
-    assert Issue.objects.count() == 1
-
-
-def test_manifest_gives_dates_per_file(db, tmp_path):
-    (tmp_path / "a.txt").write_bytes(SEED_PAGES[0].read_bytes())
-    manifest = tmp_path / "manifest.csv"
-    manifest.write_bytes(
-        codecs.BOM_UTF8
-        + "file,date,number,page\na.txt,2024-06-03,8123,第7版\n".encode()
-    )
-    call_command("import_pages", str(tmp_path / "a.txt"), "--manifest", str(manifest))
-    issue = Issue.objects.get()
-    assert (str(issue.publication_date), issue.number, issue.page_label) == (
-        "2024-06-03",
+    outcomes = list(import_files(pages))
+    assert [o.page for o in outcomes] == pages and not any(o.error for o in outcomes)
+    first = outcomes[0].result.issue
+    assert (first.publication_date, first.number, first.page_label) == (
+        date(2024, 5, 20),
         8123,
         "第7版",
     )
+    assert (outcomes[0].scans_added, outcomes[0].scans_total) == (1, 1)
+    assert first.scans.get().original_name == "page.jpg"
+    assert outcomes[1].result.issue.scans.count() == 0
+    again = list(import_files(pages))
+    assert [o.result.status for o in again] == ["unchanged", "unchanged"]
+    assert again[0].scans_added == 0 and Scan.objects.count() == 1
 
 
-def test_dry_run_prints_json_and_writes_nothing(db, capsys):
-    call_command("import_pages", str(SEED_PAGES[0]), "--dry-run", "--format", "json")
-    parsed = json.loads(capsys.readouterr().out)
-    assert parsed["pieces"] and {
-        "kind",
-        "column",
-        "title",
-        "lede",
-        "body",
-        "authors",
-        "flags",
-    } <= set(parsed["pieces"][0])
-    assert Issue.objects.count() == 0
+def test_import_files_reports_a_refusal_and_goes_on(db, tmp_path, media):
+    bad_scan = tmp_path / "page.jpg"
+    bad_scan.write_bytes(b"not an image")
+    not_text = tmp_path / "scan.txt"
+    not_text.write_bytes(b"%PDF-1.4 not text")
+    pages = [
+        PageFile(SEED_PAGES[0], scans=(bad_scan,)),
+        PageFile(not_text),
+        PageFile(SEED_PAGES[1]),
+    ]
+    outcomes = list(import_files(pages))
+    assert "不是可识别的图像" in outcomes[0].error
+    assert "PDF" in outcomes[1].error
+    assert outcomes[2].result.status == "imported"
+    # The page whose scan was refused is not imported either.
+    assert list(Issue.objects.values_list("source_name", flat=True)) == [
+        SEED_PAGES[1].name
+    ]
+    assert not Scan.objects.exists() and media_files(media) == []
 
 
-def test_missing_path_and_bad_date_are_clear_errors(db, tmp_path):
-    with pytest.raises(CommandError, match="找不到"):
-        call_command("import_pages", str(tmp_path / "nope.txt"))
-    (tmp_path / "a.txt").write_bytes(SEED_PAGES[0].read_bytes())
-    with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("import_pages", str(tmp_path / "a.txt"), "--date", "2024-13-40")
+def test_import_files_dry_run_parses_and_checks_and_writes_nothing(db, tmp_path, media):
+    scan = tmp_path / "page.jpg"
+    scan.write_bytes(jpeg_bytes())
+    [outcome] = import_files([PageFile(SEED_PAGES[0], scans=(scan,))], dry_run=True)
+    assert outcome.parsed.pieces and outcome.result is None
+    [checked] = outcome.checked_scans
+    assert (checked.name, checked.pages) == ("page.jpg", 1)
+    assert not Issue.objects.exists() and media_files(media) == []

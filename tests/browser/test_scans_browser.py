@@ -6,30 +6,19 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import include, path
 from PIL import Image, ImageDraw
 
-from archive import scans
-from archive import urls as project_urls
 from archive.models import ArticleRegion
+from archive.scans import services
 from articles.editing import corrections
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed"
 ).expect
 
-# The project's URLs with the public scan URLs mounted (a no-op once archive/urls.py has
-# `path("scans/", include("archive.scan_urls"))`).
-urlpatterns = list(project_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "scans" for p in urlpatterns):
-    urlpatterns.insert(
-        len(urlpatterns) - 1, path("scans/", include("archive.scan_urls"))
-    )
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls(__name__),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +82,9 @@ def article(make_issue, make_article, media):
     issue = make_issue("观点\n\n工会是职工的决心骨。".encode(), source_name="第7版.txt")
     article = make_article(issue, title="当好职工的主心骨", body="工会是职工的决心骨。")
     corrections.record_import(article)
-    scans.store_scans(issue, [scans.prepare_scan(printed_page(), "第7版.jpg")])
+    prepared = services.prepare_scan(printed_page(), "第7版.jpg")
+    services.store_scans(issue, [prepared])
+    prepared.close()
     return article
 
 

@@ -1,4 +1,5 @@
-"""`import_pages PATH…`: import raw OCR pages (files or folders) and their scans, one transaction per file."""
+"""`import_pages PATH…`: import raw OCR pages (files or folders) and their scans through
+archive.importing.import_files; this command reads arguments and reports."""
 
 import csv
 import json
@@ -7,11 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
-from archive.importing import ImportRefused, import_page, parse_raw
-from archive.scans import ScanRefused, prepare_scan_file, store_scans
+from archive.importing import FileOutcome, PageFile, import_files
 
 
 def page_files(paths: list[str]) -> list[Path]:
@@ -39,9 +38,11 @@ def read_manifest(path: str) -> dict[str, dict]:
     return {Path(row["file"]).name: row for row in rows}
 
 
-def scan_files(value: str | None, base: Path) -> list[Path]:
-    """A manifest's scan cell: one or more files separated by ";", relative to the manifest."""
-    return [base / part.strip() for part in (value or "").split(";") if part.strip()]
+def scan_files(value: str | None, base: Path) -> tuple[Path, ...]:
+    """A manifest's scan cell: files separated by ";", relative to the manifest."""
+    return tuple(
+        base / part.strip() for part in (value or "").split(";") if part.strip()
+    )
 
 
 def parse_date(value: str | None) -> date | None:
@@ -80,7 +81,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="FILE",
-            help="版面的原版扫描（JPEG、PNG、TIFF 或 PDF，可重复）；只用于单个版面文件，多个文件请用清单的 scan 列",
+            help="版面的原版扫描（JPEG、PNG、TIFF 或 PDF，可重复）；只用于单个版面"
+            "文件，多个文件请用清单的 scan 列",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="只解析并输出结果，不写数据库"
@@ -88,92 +90,89 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, paths, dry_run, format, **options):
-        files = page_files(paths)
-        manifest = read_manifest(options["manifest"]) if options["manifest"] else {}
-        manifest_dir = (
-            Path(options["manifest"]).parent if options["manifest"] else Path()
+        pages = self.pages(paths, options)
+        outcomes = import_files(pages, dry_run=dry_run)
+        if dry_run:
+            return self.dry_run(outcomes, format)
+        failures = 0
+        progress = tqdm(
+            outcomes,
+            total=len(pages),
+            desc="导入",
+            unit="页",
+            disable=len(pages) < 2,
+            file=sys.stderr,
         )
+        for outcome in progress:
+            if outcome.error:
+                failures += 1
+                error = f"✗ {outcome.page.path}: {outcome.error}"
+                progress.write(self.style.ERROR(error))
+                continue
+            progress.write(self.report(outcome))
+            if outcome.page.scans:
+                progress.write(
+                    f"  原版扫描：新增 {outcome.scans_added} 张"
+                    f"（共 {outcome.scans_total} 张）。"
+                )
+        if failures:
+            raise CommandError(f"{failures} 个文件未能导入（共 {len(pages)} 个）。")
+
+    def pages(self, paths: list[str], options) -> list[PageFile]:
+        """Each file with its date, number, page label and scans (manifest row first,
+        then the options); a bad value stops the command before anything is imported."""
+        files = page_files(paths)
+        manifest_path = options["manifest"]
+        manifest = read_manifest(manifest_path) if manifest_path else {}
+        base = Path(manifest_path).parent if manifest_path else Path()
         if options["scan"] and len(files) != 1:
             raise CommandError(
                 "--scan 只能和单个版面文件一起使用；多个文件请在清单的 scan 列中给出。"
             )
-        given_scans = [Path(p) for p in options["scan"]]
-        defaults = {
-            "date": parse_date(options["date"]),
-            "number": parse_number(options["number"]),
-            "page": options["page"],
-        }
-        if dry_run:
-            return self.dry_run(files, format, manifest, manifest_dir, given_scans)
-        failures = 0
-        progress = tqdm(
-            files, desc="导入", unit="页", disable=len(files) < 2, file=sys.stderr
-        )
-        for path in progress:
+        given_scans = tuple(Path(p) for p in options["scan"])
+        default_date = parse_date(options["date"])
+        default_number = parse_number(options["number"])
+        pages = []
+        for path in files:
             row = manifest.get(path.name, {})
-            try:
-                # Scans are checked and rendered before anything is stored: a bad scan
-                # leaves neither the page nor its scan half-imported.
-                prepared = [
-                    prepare_scan_file(scan)
-                    for scan in scan_files(row.get("scan"), manifest_dir) or given_scans
-                ]
-                with transaction.atomic():
-                    result = import_page(
-                        path.read_bytes(),
-                        source_name=path.name,
-                        publication_date=parse_date(row.get("date"))
-                        or defaults["date"],
-                        number=parse_number(row.get("number")) or defaults["number"],
-                        page_label=row.get("page") or defaults["page"],
-                    )
-                    added = store_scans(result.issue, prepared) if prepared else []
-            except (ImportRefused, ScanRefused, OSError) as exc:
-                failures += 1
-                progress.write(self.style.ERROR(f"✗ {path}: {exc}"))
-                continue
-            progress.write(self.report(path, result))
-            if prepared:
-                progress.write(
-                    f"  原版扫描：新增 {len(added)} 张（共 {result.issue.scans.count()} 张）。"
+            pages.append(
+                PageFile(
+                    path,
+                    publication_date=parse_date(row.get("date")) or default_date,
+                    number=parse_number(row.get("number")) or default_number,
+                    page_label=row.get("page") or options["page"],
+                    scans=scan_files(row.get("scan"), base) or given_scans,
                 )
-        if failures:
-            raise CommandError(f"{failures} 个文件未能导入（共 {len(files)} 个）。")
+            )
+        return pages
 
-    def report(self, path, result) -> str:
+    def report(self, outcome: FileOutcome) -> str:
+        path, result = outcome.page.path, outcome.result
         if result.status == "unchanged":
             return f"= {path}: 已导入过，内容相同，跳过。"
         kinds = {}
         for article in result.articles:
-            kinds[article.get_kind_display()] = (
-                kinds.get(article.get_kind_display(), 0) + 1
-            )
+            kind = article.get_kind_display()
+            kinds[kind] = kinds.get(kind, 0) + 1
         summary = "、".join(f"{k}{v}" for k, v in kinds.items())
         return self.style.SUCCESS(
             f"✓ {path}: {len(result.articles)} 篇（{summary}），"
             f"署名作者 {result.author_count} 人，待核提示 {result.flag_count} 条。"
         )
 
-    def dry_run(self, files, format, manifest=None, manifest_dir=None, given_scans=()):
+    def dry_run(self, outcomes, format):
         failures = 0
         outputs = []
-        for path in files:
-            row = (manifest or {}).get(path.name, {})
-            scans = scan_files(row.get("scan"), manifest_dir or Path()) or list(
-                given_scans
-            )
-            try:
-                _, _, parsed = parse_raw(path.read_bytes())
-                checked = [prepare_scan_file(scan) for scan in scans]
-            except (ImportRefused, ScanRefused, OSError) as exc:
+        for outcome in outcomes:
+            if outcome.error:
                 failures += 1
-                self.stderr.write(f"✗ {path}: {exc}")
+                self.stderr.write(f"✗ {outcome.page.path}: {outcome.error}")
                 continue
-            output = {"source": path.name, **parsed.as_dict()}
-            if checked:
+            output = {"source": outcome.page.path.name, **outcome.parsed.as_dict()}
+            if outcome.checked_scans:
                 output["scans"] = [
-                    {"file": s.name, "pages": len(s.pages), "sha256": s.sha256}
-                    for s in checked
+                    {"file": s.name, "pages": s.pages, "sha256": s.sha256}
+                    for s in outcome.checked_scans
                 ]
             outputs.append(output)
         if format == "json":
@@ -181,18 +180,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
         else:
             for output in outputs:
-                self.stdout.write(f"{output['source']}：")
-                for scan in output.get("scans", []):
-                    self.stdout.write(
-                        f"  原版扫描 {scan['file']}：{scan['pages']} 页，可以导入"
-                    )
-                for piece in output["pieces"]:
-                    people = "、".join(
-                        a["name"] or f"（{a['role']}）" for a in piece["authors"]
-                    )
-                    self.stdout.write(
-                        f"  [{piece['kind']}/{piece['column'] or '-'}] {piece['title']}"
-                        f" — {people or '无署名'}；提示 {len(piece['flags'])} 条"
-                    )
+                self.write_text(output)
         if failures:
             raise CommandError(f"{failures} 个文件无法解析。")
+
+    def write_text(self, output: dict) -> None:
+        self.stdout.write(f"{output['source']}：")
+        for scan in output.get("scans", []):
+            self.stdout.write(
+                f"  原版扫描 {scan['file']}：{scan['pages']} 页，可以导入"
+            )
+        for piece in output["pieces"]:
+            people = "、".join(
+                a["name"] or f"（{a['role']}）" for a in piece["authors"]
+            )
+            self.stdout.write(
+                f"  [{piece['kind']}/{piece['column'] or '-'}] {piece['title']}"
+                f" — {people or '无署名'}；提示 {len(piece['flags'])} 条"
+            )

@@ -9,7 +9,10 @@ from archive.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "把 backup_archive 生成的备份恢复到一个空数据库（会先执行迁移）；之后请运行 rebuild_index。"
+    help = (
+        "把 backup_archive 生成的备份恢复到一个空数据库（会先执行迁移）；"
+        "之后请运行 rebuild_index。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")

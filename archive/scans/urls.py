@@ -1,8 +1,8 @@
-"""Public page-scan URLs, mounted at scans/: derivative images and the 查看原版 pages."""
+"""Public page-scan URLs at scans/: derivative images and the 查看原版 pages."""
 
 from django.urls import path, re_path
 
-from archive import scan_views
+from archive.scans import views as scan_views
 
 app_name = "scans"
 

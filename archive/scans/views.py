@@ -1,4 +1,5 @@
-"""Page-scan views: derivative images streamed with caching headers, the 查看原版 pages, the admin viewer and region save."""
+"""Page-scan views: images streamed with caching headers, the 查看原版 pages, the
+admin viewer and region save."""
 
 import logging
 from datetime import UTC, datetime
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_POST, require_safe
 
-from archive import scans
 from archive.models import ArticleRegion, Issue, Scan
+from archive.scans import selectors, services, storage
 from articles.models import Article
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,9 @@ def staff_may_see(user) -> bool:
 
 
 def stream_image(request, relative: str, *, public: bool):
-    """Streams a stored JPEG with ETag/Last-Modified; media is never served as static files."""
+    """Streams a stored JPEG with ETag and Last-Modified (media is never static)."""
     try:
-        path = scans.media_path(relative)
+        path = storage.media_path(relative)
         stat = path.stat()
     except (OSError, ValueError) as exc:
         logger.warning("scan derivative missing: %s", relative)
@@ -90,12 +91,12 @@ def region_image(request, pk):
 
 @require_safe
 def article_original(request, pk):
-    """查看原版: the article's region on the page, or the whole page if none is marked."""
+    """查看原版: the article's region on the page, or the whole page without one."""
     article = get_object_or_404(Article.objects.public().select_related("issue"), pk=pk)
-    pages = scans.scan_pages(article.issue.scans.all())
+    pages = selectors.scan_pages(article.issue.scans.all())
     if not pages:
         raise Http404("这个版面还没有原版扫描。")
-    region = scans.region_for(article)
+    region = selectors.region_for(article)
     if region is not None and not region.image:
         region = None
     return render(
@@ -106,7 +107,7 @@ def article_original(request, pk):
             "issue": article.issue,
             "pages": pages,
             "region": region,
-            "region_url": scans.region_image_url(region) if region else "",
+            "region_url": selectors.region_image_url(region) if region else "",
         },
     )
 
@@ -115,7 +116,7 @@ def article_original(request, pk):
 def issue_original(request, pk):
     """The whole printed page, zoomable, for readers."""
     issue = get_object_or_404(Issue.objects.public(), pk=pk)
-    pages = scans.scan_pages(issue.scans.all())
+    pages = selectors.scan_pages(issue.scans.all())
     if not pages:
         raise Http404("这个版面还没有原版扫描。")
     return render(
@@ -125,7 +126,7 @@ def issue_original(request, pk):
     )
 
 
-# ---------------------------------------------------------------------------------------
+# -----------------------------------------------------------------------------------
 # Admin views (mounted by IssueAdmin.get_urls).
 
 
@@ -149,7 +150,7 @@ def issue_scans(request, model_admin, pk):
         "opts": Issue._meta,
         "title": f"原版扫描：{issue}",
         "issue": issue,
-        "pages": scans.scan_pages(issue.scans.all()),
+        "pages": selectors.scan_pages(issue.scans.all()),
         "articles": articles,
     }
     return render(request, "admin/archive/issue/scans.html", context)
@@ -161,14 +162,14 @@ def wants_json(request) -> bool:
 
 @require_POST
 def save_region(request, model_admin, article_pk):
-    """Saves (or clears) where an article sits on its page; JSON for the viewer's fetch."""
+    """Saves (or clears) where an article sits on its page; JSON for the viewer."""
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied("您没有校对文章的权限。")
     article = get_object_or_404(Article, pk=article_pk)
     back = reverse("admin:articles_article_correct", args=[article.pk])
     try:
         if request.POST.get("action") == "clear":
-            scans.clear_region(article)
+            services.clear_region(article)
             message, region = "已清除本文的版面位置。", None
         else:
             scan = Scan.objects.filter(
@@ -176,8 +177,8 @@ def save_region(request, model_admin, article_pk):
             ).first()
             if scan is None:
                 raise ValidationError("请选择本文所在版面的扫描图。")
-            region = scans.save_region(
-                article, scan, scans.parse_region(request.POST), request.user
+            region = services.save_region(
+                article, scan, services.parse_region(request.POST), request.user
             )
             message = "已保存本文在版面上的位置。"
     except ValidationError as exc:
