@@ -5,7 +5,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY archive ./archive
 COPY articles ./articles
-RUN pip install --no-cache-dir .
+# With the Elasticsearch client, so the compose `search` profile works as it is.
+RUN pip install --no-cache-dir '.[elasticsearch]'
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 EXPOSE 8000

@@ -145,32 +145,34 @@ if UNDER_PYTEST and "SEARCH_INDEX_PATH" not in os.environ:
     # Under pytest every saved article is indexed through the signal processor: never
     # into the developer's var/whoosh_index, always into a throwaway directory.
     SEARCH_INDEX_PATH = scratch_dir("archive-test-index-")
-# Whoosh with jieba (articles/search_backend.py) is the embedded default; a large
-# installation sets SEARCH_ENGINE=articles.search_elasticsearch.ChineseElasticsearchEngine
-# and SEARCH_URL (docs/search.md). Nothing else changes: all search goes through haystack.
+# Whoosh with jieba (articles/search/whoosh/) is the embedded default; tantivy
+# (articles.search.tantivy.backend.TantivyEngine) is for large archives on one machine,
+# Elasticsearch (articles.search.elasticsearch.ChineseElasticsearchEngine + SEARCH_URL)
+# beyond one machine (docs/search.md). All search goes through haystack.
 HAYSTACK_CONNECTIONS = {
     "default": {
         "ENGINE": os.environ.get(
-            "SEARCH_ENGINE", "articles.search_backend.ChineseWhooshEngine"
+            "SEARCH_ENGINE", "articles.search.whoosh.backend.ChineseWhooshEngine"
         ),
         "PATH": str(SEARCH_INDEX_PATH),
         "URL": os.environ.get("SEARCH_URL", ""),
         "INDEX_NAME": os.environ.get("SEARCH_INDEX_NAME", "archive"),
         # update_index/rebuild_index hand the backend this many articles at a time; the
-        # Whoosh backend segments a batch in parallel and commits it as one segment.
+        # embedded engines segment a batch in parallel processes.
         "BATCH_SIZE": int(os.environ.get("SEARCH_BATCH_SIZE", "10000")),
         # Processes segmenting text during a (re)build; default: one per CPU.
         "SEGMENT_WORKERS": int(os.environ.get("SEARCH_SEGMENT_WORKERS", "0")),
-        # Seconds a writer waits for another process's Whoosh write lock.
+        # Seconds a writer waits for another process's write lock.
         "LOCK_TIMEOUT": float(os.environ.get("SEARCH_LOCK_TIMEOUT", "60")),
-        # Elasticsearch only: the Chinese analyzer ("smartcn" or "ik").
-        "ANALYZER": os.environ.get("SEARCH_ANALYZER", "smartcn"),
+        # Seconds an engine answer stays in the default cache, shared by all workers
+        # and replaced by any index write (articles/search/results_cache.py); 0: off.
+        "CACHE_SECONDS": int(os.environ.get("SEARCH_CACHE_SECONDS", "300")),
     },
 }
 # One path keeps the index fresh: saves of articles, authorships, authors, affiliations,
 # issues, columns and provinces queue the affected articles and reindex them when the
-# transaction commits (articles/search_signals.py).
-HAYSTACK_SIGNAL_PROCESSOR = "articles.search_signals.SearchSignalProcessor"
+# transaction commits (articles/search/signals.py).
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.SearchSignalProcessor"
 # One model is indexed; no per-query model filter is needed.
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 

@@ -9,7 +9,7 @@ from articles.portal.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("search/", include("articles.search_urls")),
+    path("search/", include("articles.search.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     # An index pointing at one sitemap per section keeps each file small as the archive grows.
     path(

@@ -183,7 +183,15 @@ def make_article(rng, sentences, topics, topic_weights) -> dict:
     }
 
 
-def generate(n: int, *, seed: int = 20240520, batch: int = 2000, progress=None) -> dict:
+SEED = 20240520
+
+
+def topics(seed: int = SEED) -> list[list[str]]:
+    """The topic vocabulary an archive generated with `seed` uses (deterministic)."""
+    return topic_vocabulary(random.Random(seed), seed_text())
+
+
+def generate(n: int, *, seed: int = SEED, batch: int = 2000, progress=None) -> dict:
     """Write n synthetic articles (with issues, people, places) to the current database."""
     from django.db import transaction
 

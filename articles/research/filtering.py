@@ -222,7 +222,7 @@ def keyword_article_ids(q: str, limit: int) -> list[int] | None:
     backend that is missing or broken yields no matches rather than an error page.
     """
     try:
-        from articles.search_query import build_searchqueryset, parse_query
+        from articles.search.query import build_searchqueryset, parse_query
 
         parsed = parse_query(q)
         if parsed.is_empty:

@@ -1,5 +1,6 @@
 """Search fixtures: a throwaway Whoosh index for the session, emptied before each search test."""
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -42,8 +43,38 @@ class SearchIndex:
         self.backend.update(self.index, list(self.index.index_queryset()))
 
 
+ENGINES = {
+    "whoosh": "articles.search.whoosh.backend.ChineseWhooshEngine",
+    "tantivy": "articles.search.tantivy.backend.TantivyEngine",
+}
+
+
+@contextmanager
+def engine(name: str):
+    """The search connection on one of the embedded engines for a while."""
+    from django.conf import settings
+    from haystack import connections
+
+    options = settings.HAYSTACK_CONNECTIONS["default"]
+    original = options["ENGINE"]
+    options["ENGINE"] = ENGINES[name]
+    connections.reload("default")
+    try:
+        yield name
+    finally:
+        options["ENGINE"] = original
+        connections.reload("default")
+
+
+@pytest.fixture(params=list(ENGINES))
+def search_engine(request, search_index_path):
+    """Each search test runs on both embedded engines (Whoosh, the default; tantivy)."""
+    with engine(request.param):
+        yield request.param
+
+
 @pytest.fixture
-def search_index(db, search_index_path):
+def search_index(db, search_engine):
     index = SearchIndex()
     index.clear()
     yield index
@@ -84,7 +115,7 @@ def search_page():
 def _search_page(query="", **filters):
     from django.http import QueryDict
 
-    from articles.search_page import build_search_page
+    from articles.search.page import build_search_page
 
     params = QueryDict(mutable=True)
     if query:

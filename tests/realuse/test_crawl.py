@@ -54,9 +54,6 @@ ADMIN_SITE_VIEWS = {
     "admin:auth_user_password_change",
     "admin:",
 }
-# Fixed on a branch not yet merged: issue 15 defect 1 (/search/ with dated and undated
-# pages, the search helper's). Remove once main has it; the test then covers /search/.
-KNOWN_BROKEN = ("/search/",)
 # A form field posted with each of these while the others keep what the page holds.
 POST_EDGES = ["abc", "99999999999999999999", "", "%00", "%ED%A0%80", "x" * 10_000]
 
@@ -198,18 +195,14 @@ def test_no_server_error_leak_or_unescaped_markup_anywhere(archive_in_use):
                 edge += post_edges(editor, path, text, checks)
 
     print(f"\ncrawler: {linked + edge} URLs ({linked} by links, {edge} edge values)")
-    known = [f for f in checks.failures if f.split(" ")[1].startswith(KNOWN_BROKEN)]
-    failures = [f for f in checks.failures if f not in known]
-    if failures:
-        pytest.fail("\n".join(f[:300] for f in failures), pytrace=False)
+    if checks.failures:
+        pytest.fail("\n".join(f[:300] for f in checks.failures), pytrace=False)
     # The crawl reached every public article and showed the planted markup as text.
     public = Article.objects.public().values_list("pk", flat=True)
     assert {f"/article/{pk}/" for pk in public} <= set(
         crawl.by_route["article/<int:pk>/"]
     )
     assert f"/article/{a.payload_article.pk}/" in checks.html_pages_with_escaped_payload
-    if known:
-        pytest.xfail(f"{len(known)} server errors under {KNOWN_BROKEN}: {known[0]}")
 
 
 def test_json_and_xml_carry_the_planted_markup_as_text(archive_in_use, client):

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, queries, **options):
         digest = archive_digest()
         if queries:
-            from articles.search_query import build_searchqueryset, parse_query
+            from articles.search.query import build_searchqueryset, parse_query
 
             digest["search"] = {
                 q: sorted(int(r.pk) for r in build_searchqueryset(parse_query(q)))

@@ -226,12 +226,12 @@ def test_keyword_goes_through_search(seed, monkeypatch):
 
 
 def test_keyword_with_a_broken_search_backend_finds_nothing(seed, monkeypatch):
-    import articles.search_query
+    import articles.search.query
 
     def broken(*args, **kwargs):
         raise RuntimeError("index missing")
 
-    monkeypatch.setattr(articles.search_query, "build_searchqueryset", broken)
+    monkeypatch.setattr(articles.search.query, "build_searchqueryset", broken)
     assert filtering.keyword_article_ids("工会", 100) == []
     assert titles({"q": "工会"}) == set()
 

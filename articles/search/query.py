@@ -10,7 +10,8 @@ from functools import cache
 from haystack.inputs import Exact
 from haystack.query import SearchQuerySet
 
-from articles import search_text
+from articles.search import text
+from articles.search.highlight import terms_to_mark
 
 # What a reader may type; anything longer is cut (and the page says so).
 MAX_RAW_CHARS = 1000
@@ -58,13 +59,7 @@ class ParsedQuery:
 
     def highlight_terms(self) -> list[str]:
         """Words to mark in titles and snippets: each word, its parts, each phrase."""
-        terms = list(self.phrases)
-        for word in self.words:
-            terms.append(word)
-            parts = search_text.words(word)
-            if len(parts) > 1:
-                terms.extend(p for p in parts if len(p) > 1)
-        return terms
+        return terms_to_mark(self.words, self.phrases)
 
     def without(self, term: str) -> ParsedQuery:
         return ParsedQuery(
@@ -75,9 +70,9 @@ class ParsedQuery:
         )
 
 
-def clean_term(text: str) -> list[str]:
+def clean_term(typed: str) -> list[str]:
     """A typed term as the words it holds (normalised, no syntax)."""
-    return [w for w in SEPARATOR.split(search_text.normalize(text)) if w]
+    return [w for w in SEPARATOR.split(text.normalize(typed)) if w]
 
 
 def parse_query(raw: str | None) -> ParsedQuery:
@@ -85,11 +80,11 @@ def parse_query(raw: str | None) -> ParsedQuery:
     raw = raw or ""
     truncated = len(raw) > MAX_RAW_CHARS
     raw = raw[:MAX_RAW_CHARS]
-    text = unicodedata.normalize("NFKC", raw).translate(QUOTES)
+    unified = unicodedata.normalize("NFKC", raw).translate(QUOTES)
     words: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []
-    for negate, quoted, bare in TOKEN.findall(text):
+    for negate, quoted, bare in TOKEN.findall(unified):
         if bare:
             if bare.startswith("-") and len(bare) > 1:
                 negate, bare = "-", bare[1:]
@@ -102,7 +97,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         phrase = " ".join(chunks)
         if negate:
             excluded.append(phrase)
-        elif len(chunks) > 1 or len(search_text.words(phrase)) > 1:
+        elif len(chunks) > 1 or len(text.words(phrase)) > 1:
             phrases.append(phrase)
         else:
             # A quoted single word (枫桥经验 is one dictionary word) is just that word.
@@ -120,7 +115,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
             budget -= len(item)
             count += 1
     typed = "".join(SEPARATOR.split(raw.lower()))
-    searched = "".join(SEPARATOR.split(search_text.normalize(raw)))
+    searched = "".join(SEPARATOR.split(text.normalize(raw)))
     return ParsedQuery(
         raw=raw,
         words=tuple(kept["words"]),
@@ -166,7 +161,7 @@ UNSAFE_IN_FILTER = re.compile(r'["\\\x00-\x1f\x7f]')
 
 def clean_filter_value(value: str) -> str:
     """A facet value from a URL, safe inside a quoted query term (no quotes, no escapes)."""
-    value = UNSAFE_IN_FILTER.sub("", search_text.INVISIBLE.sub("", value or ""))
+    value = UNSAFE_IN_FILTER.sub("", text.INVISIBLE.sub("", value or ""))
     return " ".join(value.split())[:MAX_FILTER_CHARS]
 
 

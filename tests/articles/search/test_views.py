@@ -165,3 +165,69 @@ def test_sort_and_pagination_links(client, add_article, search_index):
     assert numbers[:3] == ["24", "23", "22"]  # newest first
     html = get(client, q="工会", sort="date", page="2")
     assert 'aria-current="page">2<' in html
+
+
+@pytest.fixture(params=["one segment", "two segments"])
+def dated_and_undated(request, add_article, search_index):
+    """Dated and undated articles, in one index segment or in one segment each."""
+    dated = [
+        add_article("工会甲", "工会工作", date=date(2020, 1, 1), column="观点"),
+        add_article("工会乙", "工会工作", date=date(2024, 5, 20), column="观点"),
+    ]
+    if request.param == "one segment":
+        undated = [add_article("工会丙", "工会工作", column="观点")]
+        search_index.rebuild()
+    else:
+        search_index.rebuild()
+        undated = [add_article("工会丙", "工会工作", column="观点")]
+        search_index.backend.update(search_index.index, undated)
+    return dated, undated
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sort": "date"},
+        {"sort": "date_asc"},
+        {"q": "工会"},
+        {"q": "工会", "sort": "date"},
+        {"q": "工会", "sort": "date_asc"},
+        {"q": "工会", "sort": "relevance"},
+        {"column": "观点"},
+        {"column": "观点", "sort": "date_asc"},
+        {"q": "-工会"},
+        {"q": "-农业", "sort": "date_asc"},
+        {"q": "工会", "page": "99999999999"},
+        {"page": "99999999999", "sort": "date_asc"},
+    ],
+)
+def test_dated_and_undated_articles_never_error(client, dated_and_undated, params):
+    """Every sort, facet-only and exclusion-only search answers 200 on a mixed archive."""
+    get(client, **params)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["工会乙", "工会甲", "工会丙"]),
+        ({"column": "观点"}, ["工会乙", "工会甲", "工会丙"]),
+        ({"q": "工会", "sort": "date"}, ["工会乙", "工会甲", "工会丙"]),
+        ({"q": "工会", "sort": "date_asc"}, ["工会甲", "工会乙", "工会丙"]),
+        ({"q": "-农业", "sort": "date_asc"}, ["工会甲", "工会乙", "工会丙"]),
+    ],
+)
+def test_undated_articles_sort_last_in_both_directions(
+    dated_and_undated, search_page, params, expected
+):
+    """Newest or oldest first, an undated article comes after every dated one."""
+    q = params.pop("q", "")
+    page = search_page(q, **params)
+    assert [r.article.title for r in page.results] == expected
+    assert page.total == 3
+
+
+def test_a_huge_page_number_shows_an_empty_last_page(dated_and_undated, search_page):
+    """A page past the end lists nothing and still counts every match."""
+    page = search_page("工会", page="99999999999")
+    assert page.results == [] and page.total == 3

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.search_query import (
+from articles.search.query import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     build_searchqueryset,

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from articles import search_views
+from articles.search import views
 
 app_name = "search"
 
-urlpatterns = [path("", search_views.search, name="search")]
+urlpatterns = [path("", views.search, name="search")]

@@ -3,9 +3,10 @@
 from django.db.models import Prefetch
 from haystack import indexes
 from haystack.fields import FacetMultiValueField
+from haystack.utils.loading import UnifiedIndex
 
-from articles import search_text
 from articles.models import Article, Authorship
+from articles.search.text import garbled_words, normalize
 
 # Who counts as an article's author in the author, affiliation and province facets:
 # bylines and credits (策划/制图), not experts quoted in a digest.
@@ -74,11 +75,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare(self, obj):
         data = super().prepare(obj)
-        data["text"] = search_text.normalize(data.get("text"))
+        data["text"] = normalize(data.get("text"))
         return data
 
     def prepare_title(self, obj):
-        return search_text.normalize(f"{obj.kicker}\n{obj.title}")
+        return normalize(f"{obj.kicker}\n{obj.title}")
 
     def prepare_people(self, obj):
         parts = []
@@ -89,11 +90,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
             if a.affiliation_id:
                 parts.append(a.affiliation.name)
                 parts.extend(a.affiliation.aliases or ())
-        return search_text.normalize("\n".join(parts))
+        return normalize("\n".join(parts))
 
     def prepare_garbled(self, obj):
         corrected = "\n".join((obj.kicker, obj.title, obj.lede, obj.body))
-        return search_text.garbled_words(obj.original_ocr, corrected)
+        return garbled_words(obj.original_ocr, corrected)
 
     def prepare_column(self, obj):
         return facet_value(obj.column.name) if obj.column_id else None
@@ -145,3 +146,14 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
 def unique(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
+
+
+class ArchiveIndexes(UnifiedIndex):
+    """The indexes every engine of the archive serves (each engine's `unified_index`).
+
+    Haystack would look for a `search_indexes` module in each app; the search package
+    names its indexes here instead.
+    """
+
+    def collect_indexes(self):
+        return [ArticleIndex()]

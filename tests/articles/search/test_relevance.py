@@ -3,20 +3,22 @@
 import pytest
 from django.db import transaction
 
+from tests.articles.conftest import ENGINES, engine
 from tests.conftest import SEED_PAGES
 
 ISSUES = ["2024-05-20", "2023-01-09", "2019-12-16"]
 
 
-@pytest.fixture(scope="module")
-def seed_archive(django_db_setup, django_db_blocker, search_index_path):
-    """The seed pages imported once for this module, inside a transaction rolled back at the end."""
+@pytest.fixture(scope="module", params=list(ENGINES))
+def seed_archive(request, django_db_setup, django_db_blocker, search_index_path):
+    """The seed pages imported once for this module and each engine, inside a
+    transaction rolled back at the end."""
     from datetime import date
 
     from archive.importing import import_page
     from tests.articles.conftest import SearchIndex
 
-    with django_db_blocker.unblock():
+    with engine(request.param), django_db_blocker.unblock():
         with transaction.atomic():
             for path, day in zip(SEED_PAGES, ISSUES, strict=True):
                 import_page(

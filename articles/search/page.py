@@ -10,9 +10,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from articles import search_text
 from articles.models import Article, Authorship
-from articles.search_query import (
+from articles.search.highlight import highlight_pattern, mark, snippet
+from articles.search.query import (
     MAX_FILTER_VALUES,
     SORTS,
     Facet,
@@ -257,7 +257,7 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
         .prefetch_related(Prefetch("authorships", queryset=bylines, to_attr="bylines"))
         .in_bulk()
     )
-    pattern = search_text.highlight_pattern(parsed.highlight_terms())
+    pattern = highlight_pattern(parsed.highlight_terms())
     results = []
     for pk in pks:
         article = articles.get(pk)
@@ -267,8 +267,8 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
         results.append(
             Result(
                 article=article,
-                title=search_text.mark(article.title, pattern),
-                snippet=search_text.snippet(body, pattern),
+                title=mark(article.title, pattern),
+                snippet=snippet(body, pattern),
                 people=people(article.bylines),
             )
         )

@@ -1,0 +1,1 @@
+"""The embedded default engine: haystack's Whoosh backend made fit for Chinese."""
