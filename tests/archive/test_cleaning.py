@@ -12,10 +12,9 @@ from archive.ingest.cleaning import (
     Suggestion,
     clean_ocr,
     ends_sentence,
-    is_cjk,
-    strip_layout_marker,
     suggest_corrections,
 )
+from archive.ingest.text import is_cjk, strip_layout_marker
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = json.loads(
