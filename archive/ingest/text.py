@@ -111,6 +111,21 @@ def word_across(left: str, right: str) -> tuple[str, str] | None:
     return None
 
 
+def words_across(left: str, right: str) -> list[tuple[str, str]]:
+    """The halves of every dictionary word that could run across the break, whether
+    or not jieba's best segmentation picks it (劳|动 and 劳|动关系 in 和谐劳|动关系)."""
+    tail = edge_ideographs(left, at_end=True)
+    head = edge_ideographs(right, at_end=False)
+    joined = tail + head
+    return [
+        (joined[start : len(tail)], joined[len(tail) : end + 1])
+        for start, ends in segmenter().get_DAG(joined).items()
+        if start < len(tail)
+        for end in ends
+        if end >= len(tail)
+    ]
+
+
 def word_runs_across(left: str, right: str) -> bool:
     """A dictionary word runs across the break between `left` and `right` (标|准体系)."""
     return word_across(left, right) is not None

@@ -14,17 +14,17 @@ from archive.ingest.cleaning.punctuation import (
 from archive.ingest.text import (
     HORIZONTAL_SPACE,
     INVISIBLE,
-    SENTENCE_MARKS,
     is_cjk,
     is_dictionary_word,
     strip_layout_marker,
-    word_across,
+    word_runs_across,
+    words_across,
 )
 
 # What may end a paragraph: after these a paragraph break is a real one.
 TERMINAL_PUNCTUATION = frozenset("。！？；：…”’」』）】》!?;:.\"')")
-# Punctuation that parts a phrase from its neighbours, at either width.
-PHRASE_EDGES = SENTENCE_MARKS | frozenset("“”‘’\"'（）()《》")
+# What ends a clause, at either width (not 、, which also follows list numbers).
+CLAUSE_ENDS = frozenset("，。；：？！,.;:?!")
 # ASCII symbols that can sit between two Chinese words (党建+服务).
 JOINING_SYMBOLS = frozenset("+/&=*#%")
 # Vertical tab, form feed and the Unicode separators end a line like \n does.
@@ -123,17 +123,20 @@ def _break_inside_brackets(left: str, right: str) -> bool:
 def _cut_apart(left: str, right: str, halves: tuple[str, str]) -> bool:
     """No heading, byline or paragraph ends or starts with one of these halves.
 
-    A half of two or more characters that is no word (系统工|程, 劳|动关系), or one
-    that punctuation parts from the rest of its side (，创|新。), cannot stand at a
-    real paragraph end; a half that is a word (标|准体系) could.
+    A half of two or more characters that is no word (系统工|程, 现|代化), or a
+    single character that a comma or full stop parts from the rest of its paragraph
+    (新特|点，推动), cannot stand at a real paragraph end or start: written Chinese
+    opens no paragraph with a one-character clause. A heading may well end with a
+    single character that a dictionary word could share with the next line
+    (…的实践与思考|入企业), and 、 follows the numbers of a list (和而不同|一、).
     """
     head, tail = halves
-    before = left.removesuffix(head).rstrip(HORIZONTAL_SPACE)
     after = right.removeprefix(tail).lstrip(HORIZONTAL_SPACE)
-    return (
-        any(len(half) > 1 and not is_dictionary_word(half) for half in halves)
-        or (left.endswith(head) and before[-1:] in PHRASE_EDGES)
-        or (right.startswith(tail) and after[:1] in PHRASE_EDGES)
+    return any(len(half) > 1 and not is_dictionary_word(half) for half in halves) or (
+        len(tail) == 1
+        and right.startswith(tail)
+        and after[:1] in CLAUSE_ENDS
+        and len(left.strip(HORIZONTAL_SPACE)) > len(head)
     )
 
 
@@ -141,10 +144,10 @@ def _continues(left: str, right: str, *, both_running: bool) -> bool:
     """`right` goes on with the paragraph `left`, cut mid-word by a column or page turn.
 
     Never after a sentence end or across an attribution line (——role name). Between
-    two stretches of running text a dictionary word across the break is evidence
+    two stretches of running text the word jieba reads across the break is evidence
     enough (标|准体系). A part without sentence punctuation may be a heading or a
-    byline, so there the word must be cut apart (see `_cut_apart`), or the break
-    must fall inside an open 《 or （.
+    byline, so there some dictionary word across the break must be cut apart (see
+    `_cut_apart`), or the break must fall inside an open 《 or （.
     """
     if not (left and right and is_cjk(left[-1]) and is_cjk(right[0])):
         return False
@@ -152,10 +155,9 @@ def _continues(left: str, right: str, *, both_running: bool) -> bool:
         return False
     if _break_inside_brackets(left, right):
         return True
-    halves = word_across(left, right)
-    if halves is None:
-        return False
-    return both_running or _cut_apart(left, right, halves)
+    if both_running and word_runs_across(left, right):
+        return True
+    return any(_cut_apart(left, right, halves) for halves in words_across(left, right))
 
 
 def _join_split_words(text: str) -> str:
