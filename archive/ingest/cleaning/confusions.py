@@ -95,10 +95,12 @@ def rules() -> tuple[_Rule, ...]:
 
 
 def _read_positions(match: re.Match[str], right: str) -> set[int]:
-    """Where the rule reads the text: the characters it changes, and those a class
-    matched (the verb in 投人, the numeral in 六顶)."""
-    changed = zip(match.group(), right, strict=True)
-    positions = {match.start() + i for i, (a, b) in enumerate(changed) if a != b}
+    """Where the rule reads the text: its characters up to the last one it changes
+    (the 引 of 引人, the verb of 投人), and those a class matched (the numeral of 六顶)."""
+    changed = [
+        i for i, (a, b) in enumerate(zip(match.group(), right, strict=True)) if a != b
+    ]
+    positions = set(range(match.start(), match.start() + changed[-1] + 1))
     for name in match.re.groupindex:
         positions.update(range(*match.span(name)))
     return positions
@@ -108,9 +110,10 @@ def _fits_the_words(text: str, start: int, end: int, read: set[int]) -> bool:
     """No dictionary word runs from a position in `read` to outside `text[start:end]`.
 
     Such a word says the characters are right where they stand: 吸收|人才 holds 收人,
-    促进|人 holds 进人, 自己|经常 holds 己经, 屋顶|目前 holds 顶目, 引人深思 holds 引人.
-    A word that only takes an unchanged character of a literal rule (人会 in
-    建会人|会上) is no such evidence: that character reads the same either way.
+    促进|人 and 吸引|人 hold 进人 and 引人, 自己|经常 holds 己经, 屋顶|目前 holds 顶目,
+    引人深思 holds 引人. A word that only takes a character after the change (人会
+    in 建会人|会上) is no such evidence: the misread character before it is what
+    made jieba group it with what follows.
     """
     for token_start, token_end, _ in tokens_around(text, start, end, hmm=False):
         reaches_out = token_start < start or token_end > end

@@ -99,6 +99,7 @@ def test_顶_after_a_numeral_or_quantifier_is_suggested_as_项(text, wrong, righ
         "引进人才，增加人手，资深人士和金融人才。",
         "一系列人才政策出台，参加人数创新高。",
         "他的事迹引人深思，引人注目，引人入胜。",
+        "这部作品很吸引人，指引人们前进。",
         "转人工服务，领导人讲话，记录人员到场。",
         "对自己经常提出要求，屋顶目前已修好。",
         "要统一顶层设计，万一顶不住就换人。",
@@ -116,6 +117,6 @@ def test_right_人_and_顶_are_left_alone(text):
     assert found(text) == []
 
 
-def test_a_literal_rule_is_not_stopped_by_a_word_on_its_unchanged_character():
-    """建会入会 reads the same 会 either way, so 会上 after it is no evidence."""
+def test_a_word_after_the_changed_character_does_not_stop_a_rule():
+    """人会 misread groups 会 with what follows (建会人|会上): no evidence."""
     assert found("在小微企业建会人会上持续发力") == [("人会", "入会")]
