@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from archive.ingest import data_lines
+from archive.ingest.tables import rows
 from archive.ingest.text import tokens_around
 
 # "@name" in a rule stands for the expression a line "@name<TAB>expression" defines.
@@ -77,8 +77,8 @@ def rules() -> tuple[_Rule, ...]:
     """The rules of confusions.tsv, macros expanded."""
     macros: dict[str, str] = {}
     found = []
-    for line in data_lines("confusions.tsv"):
-        columns = (line.split("\t") + [""] * 4)[:4]
+    for row in rows("confusions.tsv"):
+        columns = (list(row) + [""] * 4)[:4]
         if MACRO.fullmatch(columns[0]):
             macros[columns[0]] = _expand(columns[1], macros)
             continue

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from archive.ingest import data_lines
+from archive.ingest.tables import rows
 from archive.ingest.text import CJK_CHAR, is_dictionary_word, tokens_around
 
 # Chinese numerals never count as doubled characters (二〇二二, 一一对应).
@@ -28,7 +28,7 @@ class _Reduplications:
 def _reduplications() -> _Reduplications:
     sections: dict[str, list[str]] = {}
     entries: list[str] = []
-    for line in data_lines("reduplications.txt"):
+    for (line,) in rows("reduplications.txt"):
         if heading := SECTION.fullmatch(line.strip()):
             entries = sections.setdefault(heading.group(1), [])
         else:

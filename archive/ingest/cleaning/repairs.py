@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from archive.ingest import data_lines
 from archive.ingest.cleaning.punctuation import (
     convert_punctuation,
     is_chinese,
     is_running_text,
 )
+from archive.ingest.tables import rows
 from archive.ingest.text import (
     HORIZONTAL_SPACE,
     INVISIBLE,
@@ -44,7 +44,7 @@ def ends_sentence(text: str) -> bool:
 @cache
 def column_headers() -> tuple[str, ...]:
     """The paper's column headers, which layout letters get glued to (G热点思考)."""
-    return tuple(data_lines("column_headers.txt"))
+    return tuple(row[0] for row in rows("columns.tsv"))
 
 
 # --- Wrap spaces --------------------------------------------------------------------

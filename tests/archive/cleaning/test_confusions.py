@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from archive.ingest import data_lines
 from archive.ingest.cleaning.confusions import MACRO, find_confusions, rules
+from archive.ingest.tables import rows
+from archive.ingest.text import is_dictionary_word
 
 
 def found(text):
@@ -15,8 +16,7 @@ def found(text):
 def test_every_rule_changes_two_characters_or_more_into_as_many():
     """A rule's wrong form spans at least two characters and its replacement keeps
     the length, so an accepted suggestion never teaches a bare 人 → 入."""
-    for line in data_lines("confusions.tsv"):
-        wrong, right, *_ = line.split("\t")
+    for wrong, right, *_ in rows("confusions.tsv"):
         if MACRO.fullmatch(wrong):
             continue
         literal = MACRO.sub("X", wrong)
@@ -27,13 +27,7 @@ def test_every_rule_changes_two_characters_or_more_into_as_many():
 
 def test_entry_verbs_form_a_word_with_入():
     """Each verb of the @entry class makes a dictionary word with 入 (投入, 纳入)."""
-    from archive.ingest.text import is_dictionary_word
-
-    entry = next(
-        line.split("\t")[1]
-        for line in data_lines("confusions.tsv")
-        if line.startswith("@entry\t")
-    )
+    entry = next(row[1] for row in rows("confusions.tsv") if row[0] == "@entry")
     verbs = re.findall(r"[一-鿿]", entry)
     assert len(verbs) > 25
     for verb in verbs:

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from archive.ingest import data_lines
 from archive.ingest.cleaning import suggest_corrections
+from archive.ingest.tables import rows
 
 
 def doubled(text):
@@ -15,7 +15,7 @@ def doubled(text):
 
 def sections():
     found, current = {}, None
-    for line in data_lines("reduplications.txt"):
+    for (line,) in rows("reduplications.txt"):
         if match := re.fullmatch(r"\[(\w+)\]", line.strip()):
             current = found.setdefault(match.group(1), [])
         else:
