@@ -94,26 +94,9 @@ def edge_ideographs(text: str, *, at_end: bool, limit: int = 6) -> str:
     return "".join(reversed(found) if at_end else found)
 
 
-def word_across(left: str, right: str) -> tuple[str, str] | None:
-    """The two halves of a dictionary word that runs across the break between `left`
-    and `right` (标|准 in 标|准体系), or None."""
-    tail = edge_ideographs(left, at_end=True)
-    head = edge_ideographs(right, at_end=False)
-    if not tail or not head:
-        return None
-    position = 0
-    for token in segmenter().lcut(tail + head, HMM=False):
-        end = position + len(token)
-        if position < len(tail) < end and is_dictionary_word(token):
-            cut = len(tail) - position
-            return token[:cut], token[cut:]
-        position = end
-    return None
-
-
 def words_across(left: str, right: str) -> list[tuple[str, str]]:
     """The halves of every dictionary word that could run across the break, whether
-    or not jieba's best segmentation picks it (劳|动 and 劳|动关系 in 和谐劳|动关系)."""
+    or not jieba's best segmentation picks it (现|代 and 现|代化 in 中国式现|代化)."""
     tail = edge_ideographs(left, at_end=True)
     head = edge_ideographs(right, at_end=False)
     joined = tail + head
@@ -128,7 +111,17 @@ def words_across(left: str, right: str) -> list[tuple[str, str]]:
 
 def word_runs_across(left: str, right: str) -> bool:
     """A dictionary word runs across the break between `left` and `right` (标|准体系)."""
-    return word_across(left, right) is not None
+    tail = edge_ideographs(left, at_end=True)
+    head = edge_ideographs(right, at_end=False)
+    if not tail or not head:
+        return False
+    position = 0
+    for token in segmenter().lcut(tail + head, HMM=False):
+        end = position + len(token)
+        if position < len(tail) < end and is_dictionary_word(token):
+            return True
+        position = end
+    return False
 
 
 # --- Layout markers ---------------------------------------------------------------

@@ -6,8 +6,8 @@ from archive.ingest.text import (
     is_stray_mark,
     strip_layout_marker,
     tokens_around,
-    word_across,
     word_runs_across,
+    words_across,
 )
 
 HEADERS = ("观点撷英", "前沿观察", "热点思考", "工作研究", "观点")
@@ -63,13 +63,23 @@ def test_stray_marks_are_letters_and_symbols():
     assert not any(is_stray_mark(c) for c in "热1，")
 
 
-def test_word_across_gives_the_halves_of_the_word_cut_by_a_break():
-    assert word_across("健全标", "准体系。") == ("标", "准")
-    assert word_across("一项系统工", "程，需要") == ("系统工", "程")
-    assert word_across("要推动全局工作", "第一，坚持原则。") is None
-    assert word_across("结束。", "开始") is None
+def test_a_word_running_across_a_break_is_found():
+    """jieba's best segmentation puts a word across 标|准; none across 作|第 or a
+    sentence end."""
+    assert word_runs_across("健全标", "准体系。")
     assert word_runs_across("和谐劳", "动关系")
+    assert not word_runs_across("要推动全局工作", "第一，坚持原则。")
+    assert not word_runs_across("结束。", "开始")
     assert not word_runs_across("工作", "")
+
+
+def test_words_across_gives_the_halves_of_every_word_that_could_span_a_break():
+    assert sorted(words_across("中国式现", "代化建设")) == [
+        ("现", "代"),
+        ("现", "代化"),
+    ]
+    assert ("系统工", "程") in words_across("一项系统工", "程，需要")
+    assert words_across("结束。", "开始") == []
 
 
 def test_tokens_around_give_offsets_in_the_text():

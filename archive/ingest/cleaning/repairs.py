@@ -171,7 +171,7 @@ def _join_split_words(text: str) -> str:
         both_running = left_is_running and line_is_running
         if _continues(joined[-1], line, both_running=both_running):
             joined[-1] += line
-            left_is_running = left_is_running or line_is_running
+            left_is_running = is_running_text(joined[-1])
         else:
             joined += [separator, line]
             left_is_running = line_is_running
