@@ -166,7 +166,7 @@ class IssueAdmin(admin.ModelAdmin):
         from django.urls import path
 
         from archive import scan_views
-        from articles.structure_views import reorder
+        from articles.editing.structure_views import reorder
 
         def view(func):
             return self.admin_site.admin_view(partial(func, model_admin=self))

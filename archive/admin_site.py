@@ -11,7 +11,7 @@ class ArchiveAdminSite(admin.AdminSite):
     index_template = "admin/archive_index.html"
 
     def index(self, request, extra_context=None):
-        from articles.dashboard import dashboard
+        from articles.editing.dashboard import dashboard
 
         return super().index(
             request, {**(extra_context or {}), "dashboard": dashboard()}

@@ -9,7 +9,7 @@ from django.db import transaction
 from archive.ingest.decoding import RefusedInput, decode_page
 from archive.ingest.parsing import ParsedPage, Person, Piece, parse_page
 from archive.models import Issue, sha256_hex
-from articles.corrections import record_import
+from articles.editing.corrections import record_import
 from articles.models import (
     Affiliation,
     Article,

@@ -96,6 +96,9 @@ TEMPLATES = [
 # hard-coded, so another paper's archive needs no code change.
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "工人日报")
 SITE_TITLE = os.environ.get("SITE_TITLE", f"{NEWSPAPER_NAME}理论版档案")
+# The public address of the site (https://archive.example.org), for every absolute link
+# written where no request says where we are: exports, the bundle, feeds, OAI-PMH.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # DATABASES
 # SQLite is the embedded default. WAL lets readers and one writer work at once,
@@ -261,7 +264,7 @@ READER_REPORTS_PER_HOUR = int(os.environ.get("READER_REPORTS_PER_HOUR", "10"))
 # RESEARCH AND API: filtered lists, exports, charts, JSON API, OAI-PMH, feeds, bulk download.
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 # Read-only and JSON only: the browsable API needs inline scripts the CSP forbids.
-# Throttling and pagination are set on the API's views (articles/api.py).
+# Throttling and pagination are set on the API's views (articles/research/api.py).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from articles.portal.sitemaps import SITEMAPS
+from articles.portal.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,6 +25,6 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("scans/", include("archive.scan_urls")),
-    path("", include("articles.research_urls")),
+    path("", include("articles.research.urls")),
     path("", include("articles.urls")),
 ]

@@ -5,6 +5,13 @@ from django.db import models
 from django.urls import reverse
 
 from articles.pinyin import name_sort_key
+from articles.querysets import (
+    AffiliationQuerySet,
+    ArticleQuerySet,
+    AuthorQuerySet,
+    AuthorshipQuerySet,
+    ProvinceQuerySet,
+)
 
 
 class Column(models.Model):
@@ -31,6 +38,8 @@ class Province(models.Model):
     )
     name = models.CharField("全称", max_length=20, unique=True)
     short_name = models.CharField("简称", max_length=10, unique=True)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "省级行政区"
@@ -71,6 +80,8 @@ class Affiliation(models.Model):
         "级别", max_length=12, choices=Level.choices, default=Level.OTHER
     )
 
+    objects = AffiliationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "作者单位"
         verbose_name_plural = "作者单位"
@@ -96,6 +107,8 @@ class Author(models.Model):
         "别名", default=list, blank=True, help_text="合并作者时保留的其他写法。"
     )
 
+    objects = AuthorQuerySet.as_manager()
+
     class Meta:
         verbose_name = "作者"
         verbose_name_plural = "作者"
@@ -115,12 +128,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author_detail", args=[self.pk])
-
-
-class ArticleQuerySet(models.QuerySet):
-    def public(self):
-        """The one definition of what readers may see, reused by every public surface."""
-        return self.filter(published=True)
 
 
 class Article(models.Model):
@@ -287,6 +294,8 @@ class Authorship(models.Model):
         default=Contribution.AUTHOR,
     )
     order = models.PositiveSmallIntegerField("署名顺序", default=1)
+
+    objects = AuthorshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "署名"
@@ -473,7 +482,7 @@ class ReplaceBatch(models.Model):
 
 
 class StructureChange(models.Model):
-    """A split, merge, move or relinking, with the rows as they were, so it can be undone."""
+    """A split, merge, move or relinking, with its rows before and after, to undo it."""
 
     class Operation(models.TextChoices):
         SPLIT = "split", "拆分文章"
@@ -498,7 +507,11 @@ class StructureChange(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     before = models.JSONField("操作前的数据", default=list)
     created_objects = models.JSONField("新建的对象", default=list)
-    article_versions = models.JSONField("操作后的文章版本", default=dict)
+    after = models.JSONField(
+        "操作后的数据",
+        default=list,
+        help_text="操作留下的数据（含新建的对象）；撤销前核对其后没有人再改过。",
+    )
     undone_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:

@@ -1,11 +1,9 @@
 """Shared fixtures: seed pages on disk and small model factories."""
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_PAGES = sorted((ROOT / "fixtures" / "pages").glob("*.txt"))
+from tests.seed import ROOT, SEED_PAGES  # noqa: F401 (shared with test modules)
+
 LABELS_DIR = ROOT / "tests" / "data" / "labels"
 
 
@@ -42,3 +40,29 @@ def make_article(make_issue):
         return Article.objects.create(issue=issue or make_issue(), **fields)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def archive_in_use(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The archive in real use (tests/archive_in_use.py), built once per test module.
+
+    It lives in a transaction rolled back when the module ends; each test runs inside
+    it (pytest-django's savepoint), so what a test writes is gone for the next one.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests import archive_in_use as builder
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield builder.build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            builder.clear_search_index()
+            media.disable()

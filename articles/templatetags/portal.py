@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django import template
 
 from articles.models import Authorship
+from articles.querysets import bylines_of, responsible_people
 
 register = template.Library()
 
@@ -20,35 +21,43 @@ def cn_date(value, missing="日期待定"):
 
 @dataclass
 class Person:
-    author: object | None
-    text: str
-    detail: str = ""
-
-
-def _describe(authorship) -> Person:
-    if authorship.author_id:
-        return Person(authorship.author, authorship.author.name)
-    # The page printed only an office ("作者为山西省总工会党组书记…"): show that instead of a name.
-    place = authorship.affiliation.name if authorship.affiliation_id else ""
-    return Person(None, f"{place}{authorship.role}" or "佚名")
+    author: object | None  # the Author, when the page printed a name
+    text: str  # the name, or the office for an author printed only by office
+    detail: str = ""  # what a credited compiler did (策划/制图)
+    place: str = ""  # the institution printed with a named person
+    province: str = ""
 
 
 @register.simple_tag
-def byline_people(article):
-    """Who to name in a list: the authors, or for graphics and digests the credited compilers."""
-    bylines = getattr(article, "bylines", None)
-    if bylines is None:
-        bylines = list(article.authorships.select_related("author", "affiliation"))
-    authors = [b for b in bylines if b.contribution == Authorship.Contribution.AUTHOR]
-    if authors:
-        return [_describe(b) for b in authors]
-    credits = [b for b in bylines if b.contribution == Authorship.Contribution.CREDIT]
+def byline_people(article) -> list[Person]:
+    """Who to name for an article: the people responsible for it (articles.querysets).
+
+    An author the page names only by office (作者为山西省总工会党组书记) is shown by that
+    office, never as a made-up name.
+    """
     people = []
-    for credit in credits:
-        person = _describe(credit)
-        if credit.author_id and credit.role:
-            person.detail = credit.role
-        people.append(person)
+    for b in responsible_people(bylines_of(article)):
+        place = b.affiliation.name if b.affiliation_id else ""
+        province = (
+            b.affiliation.province.short_name
+            if b.affiliation_id and b.affiliation.province_id
+            else ""
+        )
+        if not b.author_id:
+            people.append(
+                Person(None, f"{place}{b.role}" or "未署名", province=province)
+            )
+            continue
+        credited = b.contribution == Authorship.Contribution.CREDIT
+        people.append(
+            Person(
+                b.author,
+                b.author.name,
+                detail=b.role if credited else "",
+                place=place,
+                province=province,
+            )
+        )
     return people
 
 

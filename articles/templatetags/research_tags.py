@@ -1,11 +1,13 @@
 """Template tags for research pages and the article page: GB/T 7714 reference, citation box, author chart."""
 
-from dataclasses import dataclass
+import json
 from urllib.parse import parse_qsl, urlencode
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from articles import charts, citations, exports
+from archive.site import absolute_url
+from articles.research import charts, citations, exports
 
 register = template.Library()
 
@@ -29,6 +31,27 @@ def citation_box(article):
     }
 
 
+@register.inclusion_tag("research/_reference_meta.html", takes_context=True)
+def reference_meta(context, article):
+    """`{% reference_meta article %}` in the page head: `citation_*` meta tags and
+    JSON-LD, so reference managers and scholar search engines take the article."""
+    url = absolute_url(article.get_absolute_url(), context.get("request"))
+    return {
+        "tags": citations.highwire_tags(article, url),
+        "json_ld": script_json(citations.json_ld(article, url)),
+    }
+
+
+def script_json(data) -> str:
+    """JSON safe inside a <script> data block: <, > and & as \\u escapes, as Django's
+    json_script does, so no text of an article can close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    escaped = (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+    return mark_safe(escaped)  # nosec  # noqa: S308
+
+
 @register.inclusion_tag("research/_author_chart.html")
 def author_chart(author):
     """`{% author_chart author %}`: the author's articles per year, chart and data table."""
@@ -42,42 +65,9 @@ def author_chart(author):
 
 
 @register.filter
-def zh_date(value, missing="日期待定"):
-    """2019年12月16日; an unknown date says so."""
-    if not value:
-        return missing
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-@dataclass
-class Person:
-    name: str
-    author_id: int | None
-    place: str
-    province: str
-
-
-@register.simple_tag
-def people_of(article) -> list[Person]:
-    """Who wrote (or compiled) an article, each with the affiliation printed with them.
-
-    An author printed only by office is shown by that office, never as a made-up name.
-    """
-    people = []
-    for b in citations.responsible(article):
-        affiliation = b.affiliation.name if b.affiliation_id else ""
-        province = (
-            b.affiliation.province.short_name
-            if b.affiliation_id and b.affiliation.province_id
-            else ""
-        )
-        if b.author_id:
-            people.append(Person(b.author.name, b.author_id, affiliation, province))
-        else:
-            people.append(
-                Person(f"{affiliation}{b.role}" or "未署名", None, "", province)
-            )
-    return people
+def selected_values(values):
+    """The chosen ones among a facet's values."""
+    return [v for v in values if v.selected]
 
 
 @register.simple_tag

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from archive.backup import BackupError, archive_digest, read_backup
 from archive.importing import import_page
-from articles import corrections
+from articles.editing import corrections
 from articles.models import Article
 from tests.conftest import ROOT, SEED_PAGES
 

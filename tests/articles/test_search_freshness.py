@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from articles import corrections
+from articles.editing import corrections
 from articles.models import Affiliation, Author, Province
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles import corrections
+from articles.editing import corrections
 from articles.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

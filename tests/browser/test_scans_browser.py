@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from archive import scans
 from archive import urls as project_urls
 from archive.models import ArticleRegion
-from articles import corrections
+from articles.editing import corrections
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed"

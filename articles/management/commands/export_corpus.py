@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles import exports
+from articles.research import exports
 
 
 class Command(BaseCommand):
