@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import jieba
@@ -28,6 +30,9 @@ INVISIBLE_CHARS = (
 INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # Bullets printed before bylines and headers (■王君伟).
 BULLETS = "■□▪▫◼◻●○◆◇▲△▼▽★☆►▶•◎※"
+LEADING_BULLETS = re.compile(f"^[{HORIZONTAL_SPACE}]*[{BULLETS}]+[{HORIZONTAL_SPACE}]*")
+# Punctuation of either width that headers and bylines never carry.
+SENTENCE_MARKS = frozenset("，。、；：？！,.;:?!")
 
 
 def is_cjk(char: str) -> bool:
@@ -56,6 +61,27 @@ def is_dictionary_word(text: str) -> bool:
     return len(text) > 1 and bool(segmenter().FREQ.get(text))
 
 
+def tokens_around(
+    text: str, start: int, end: int, *, hmm: bool, margin: int = 10
+) -> list[tuple[int, int, str]]:
+    """jieba's tokens, with their offsets in `text`, of the Chinese around a span.
+
+    With `hmm`, runs of single characters jieba does not know join into one token;
+    without, every token is a dictionary word or a single character.
+    """
+    left = start
+    while left > max(0, start - margin) and is_cjk(text[left - 1]):
+        left -= 1
+    right = end
+    while right < min(len(text), end + margin) and is_cjk(text[right]):
+        right += 1
+    tokens, position = [], left
+    for token in segmenter().lcut(text[left:right], HMM=hmm):
+        tokens.append((position, position + len(token), token))
+        position += len(token)
+    return tokens
+
+
 def edge_ideographs(text: str, *, at_end: bool, limit: int = 6) -> str:
     """The Chinese characters at one end of `text`, spaces skipped, up to `limit`."""
     found: list[str] = []
@@ -66,6 +92,21 @@ def edge_ideographs(text: str, *, at_end: bool, limit: int = 6) -> str:
             break
         found.append(char)
     return "".join(reversed(found) if at_end else found)
+
+
+def words_across(left: str, right: str) -> list[tuple[str, str]]:
+    """The halves of every dictionary word that could run across the break, whether
+    or not jieba's best segmentation picks it (现|代 and 现|代化 in 中国式现|代化)."""
+    tail = edge_ideographs(left, at_end=True)
+    head = edge_ideographs(right, at_end=False)
+    joined = tail + head
+    return [
+        (joined[start : len(tail)], joined[len(tail) : end + 1])
+        for start, ends in segmenter().get_DAG(joined).items()
+        if start < len(tail)
+        for end in ends
+        if end >= len(tail)
+    ]
 
 
 def word_runs_across(left: str, right: str) -> bool:
@@ -81,3 +122,56 @@ def word_runs_across(left: str, right: str) -> bool:
             return True
         position = end
     return False
+
+
+# --- Layout markers ---------------------------------------------------------------
+
+
+def is_stray_mark(char: str) -> bool:
+    """A Latin letter or a symbol (₩, ■) that layout may leave on its own."""
+    if char.isascii():
+        return char.isalpha()
+    if "Ａ" <= char <= "Ｚ" or "ａ" <= char <= "ｚ":
+        return True
+    return unicodedata.category(char).startswith("S") or char in BULLETS
+
+
+def strip_layout_marker(line: str, headers: Iterable[str] = ()) -> str:
+    """Remove stray layout letters and bullets at the start of one line.
+
+    OCR reads the coloured tabs before column headers as letters (`G 热点思考`,
+    `₩ 观点撷英`, glued when the gap is narrow: `G热点思考`), the squares before
+    bylines as bullets (`■王君伟`), and sometimes leaves a tab alone on its line
+    (`H`). A letter or symbol goes when a space parts it from a header or byline (a
+    line without punctuation), or when it is glued to one of `headers`, the paper's
+    column headers; so `AI+服务`, `A股` and `A 股市场回暖，……` keep their letters.
+    """
+    headers = tuple(headers)
+    while (without := _without_one_marker(line, headers)) is not None:
+        line = without  # one marker can hide another: ■ G 热点思考
+    return line
+
+
+def _without_one_marker(line: str, headers: tuple[str, ...]) -> str | None:
+    body = line.strip(HORIZONTAL_SPACE)
+    without_bullets = LEADING_BULLETS.sub("", body)
+    if without_bullets != body:
+        return without_bullets
+    if not body or not is_stray_mark(body[0]):
+        return None
+    rest = body[1:].lstrip(HORIZONTAL_SPACE)
+    if not rest:
+        return ""
+    spaced = body[1] in HORIZONTAL_SPACE
+    if spaced and is_cjk(rest[0]) and not SENTENCE_MARKS.intersection(rest):
+        return rest
+    if any(_opens_with(rest, header) for header in headers):
+        return rest
+    return None
+
+
+def _opens_with(line: str, header: str) -> bool:
+    """`line` is `header`, alone or before a title printed after a space."""
+    return line.startswith(header) and (
+        len(line) == len(header) or line[len(header)] in HORIZONTAL_SPACE
+    )
