@@ -259,11 +259,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # Behind the compose reverse proxy the client address is in X-Forwarded-For; trust
-# exactly as many proxies as are really in front (PROXY_COUNT), never more.
+# exactly as many proxies as are really in front (PROXY_COUNT), never more. The login
+# lockout, the API throttle and reader reports all ask archive.clients for it.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "archive.clients.client_address"
 # HTTPS is on in production (DEBUG off); `make run` and the tests serve plain HTTP on
 # 127.0.0.1 and turn it off. Behind the compose proxy, X-Forwarded-Proto says https.
 HTTPS = env_flag("HTTPS", not DEBUG)
@@ -313,9 +312,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # The throttle knows a client by its socket address; behind PROXY_COUNT trusted
-    # proxies, by the address the outermost of them recorded. Never by a header alone.
-    "NUM_PROXIES": PROXY_COUNT,
 }
 # Requests per client address for anonymous API clients ("120/minute", "5000/day").
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")

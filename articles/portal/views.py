@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_GET, require_http_methods
 
+from archive.clients import client_address
 from articles.models import Article, Column, Province
 from articles.portal import people, selectors
 from articles.portal.forms import ReaderReportForm
@@ -122,23 +123,6 @@ def render_article(
         },
         status=status,
     )
-
-
-def client_address(request) -> str:
-    """The reader's address; behind PROXY_COUNT trusted proxies, the one they recorded.
-
-    Each proxy appends the address it was contacted from, so the entry PROXY_COUNT from
-    the right is the last one no client could forge.
-    """
-    proxies = getattr(settings, "PROXY_COUNT", 0)
-    forwarded = [
-        a.strip()
-        for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if a.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_hash(request) -> str:

@@ -23,6 +23,7 @@ from rest_framework.routers import APIRootView
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from archive.clients import client_address
 from archive.models import Issue
 from articles.models import Affiliation, Article, Column, Province
 from articles.research import api_serializers as s
@@ -39,6 +40,9 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_ANON_RATE
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 def whole_number(request, name: str, default: int, top: int) -> int:

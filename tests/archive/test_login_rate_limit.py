@@ -1,6 +1,7 @@
 """Repeated failed admin logins lock that user out from that address; others are unaffected."""
 
 import pytest
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,27 @@ def test_a_successful_login_still_works(client, django_user_model):
         "bianji", password="right-password", is_staff=True
     )
     assert attempt(client, "bianji", "right-password").status_code == 302
+
+
+@override_settings(PROXY_COUNT=1)
+def test_behind_a_proxy_the_lockout_follows_the_recorded_client(
+    client, django_user_model, settings
+):
+    """The lockout uses the same client address as the API throttle and reader reports."""
+    django_user_model.objects.create_user(
+        "bianji", password="right-password", is_staff=True
+    )
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        # The forged left-hand entry changes with every try; the proxy's does not.
+        forged = f"198.51.100.{i}, 203.0.113.7"
+        attempt(client, "bianji", "wrong", HTTP_X_FORWARDED_FOR=forged, **proxy)
+    locked = attempt(
+        client, "bianji", "right-password", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy
+    )
+    assert locked.status_code == 429
+    # Another client behind the same proxy is not locked out.
+    other = attempt(
+        client, "bianji", "right-password", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy
+    )
+    assert other.status_code == 302
