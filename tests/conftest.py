@@ -67,3 +67,11 @@ def archive_in_use(django_db_setup, django_db_blocker, tmp_path_factory):
             atomic.__exit__(None, None, None)
             builder.clear_search_index()
             media.disable()
+
+
+@pytest.fixture
+def seed(db):
+    """The three seed pages imported dated (tests/seed.py); articles by title."""
+    from tests.seed import import_seed
+
+    return import_seed()

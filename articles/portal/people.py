@@ -11,9 +11,11 @@ from articles.models import Affiliation, Article, Author, Authorship, Province
 from articles.pinyin import text_sort_key
 from articles.portal.selectors import public_articles
 from articles.querysets import bylines_prefetch, newest_first, public_article_count
-from articles.research.filtering import without_province
+from articles.research.filtering import author_rows, without_province
 
 AUTHORS_PAGE_SIZE = 150
+# The orders of the author and institution lists (`?sort=`).
+NAME_SORTS = {"pinyin": "拼音", "count": "文章数"}
 
 
 def _responsible(**lookups) -> Exists:
@@ -26,9 +28,15 @@ def _responsible(**lookups) -> Exists:
 # ---------------------------------------------------------------- authors
 
 
-def author_index(initial: str | None = None) -> QuerySet[Author]:
-    """Authors with public articles in pinyin order, with their public article count."""
-    authors = Author.objects.with_counts()
+def name_sort(value: str | None) -> str:
+    """The list order a query asks for (`sort=`), pinyin unless it names another."""
+    return value if value in NAME_SORTS else "pinyin"
+
+
+def author_index(initial: str = "", sort: str = "pinyin") -> QuerySet[Author]:
+    """Authors with public articles and their count (the API's rows), each with the
+    `initial` of its pinyin, in pinyin order or most articles first."""
+    authors = author_rows(sort).annotate(initial=Upper(Substr("sort_key", 1, 1)))
     if initial:
         authors = authors.filter(sort_key__istartswith=initial)
     return authors

@@ -167,15 +167,22 @@ def author_list(request):
     initial = request.GET.get("initial", "").upper()
     if len(initial) != 1 or not initial.isascii() or not initial.isalpha():
         initial = ""
+    sort = people.name_sort(request.GET.get("sort"))
     page = selectors.paginate(
-        people.author_index(initial),
+        people.author_index(initial, sort),
         request.GET.get("page"),
         people.AUTHORS_PAGE_SIZE,
     )
     return render(
         request,
         "articles/author_list.html",
-        {"page": page, "initial": initial, "initials": people.author_initials()},
+        {
+            "page": page,
+            "initial": initial,
+            "initials": people.author_initials(),
+            "sort": sort,
+            "sorts": people.NAME_SORTS,
+        },
     )
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
         research_views.author_chart_data,
         name="author_chart_data",
     ),
+    # Retired for the portal's /authors/ (the same rows and orders): a 301 there.
     path("research/authors/", research_views.author_list, name="author_list"),
     path(
         "research/affiliations/",

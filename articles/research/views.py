@@ -1,6 +1,8 @@
-"""Researcher pages: the filtered list, exports and citations, charts, author and affiliation lists, downloads."""
+"""Researcher pages: the filtered list, exports and citations, charts, the institution list (the retired author list redirects), downloads."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import (
@@ -11,16 +13,17 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article, Author
+from articles.portal import people
 from articles.research import bundle, charts, exports, facets, filtering, oai
 
 PAGE_SIZES = (20, 50, 100)
 NAME_PAGE_SIZE = 100
-LIST_SORTS = {"pinyin": "拼音", "count": "文章数"}
 
 
 def page_size(request) -> int:
@@ -150,34 +153,32 @@ def author_chart_data(request, pk):
 # ---------------------------------------------------------------- people and institutions
 
 
-def list_sort(request) -> str:
-    sort = request.GET.get("sort", "pinyin")
-    return sort if sort in LIST_SORTS else "pinyin"
-
-
 @require_GET
 def author_list(request):
-    sort = list_sort(request)
-    page = Paginator(filtering.author_rows(sort), NAME_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "research/author_list.html",
-        {"page": page, "sort": sort, "sorts": LIST_SORTS},
-    )
+    """Retired: the portal's /authors/ lists the same people in the same orders, so
+    this address sends readers there for good, in the order and at the rows it showed."""
+    query = {}
+    if request.GET.get("sort") in people.NAME_SORTS:
+        query["sort"] = request.GET["sort"]
+    page = request.GET.get("page", "")
+    # A page number is a few digits; anything longer is no page this list ever had.
+    if page.isascii() and page.isdigit() and len(page) <= 9 and int(page) > 1:
+        first_row = (int(page) - 1) * NAME_PAGE_SIZE
+        query["page"] = first_row // people.AUTHORS_PAGE_SIZE + 1
+    target = reverse("articles:author_list")
+    return redirect(f"{target}?{urlencode(query)}" if query else target, permanent=True)
 
 
 @require_GET
 def affiliation_list(request):
-    sort = list_sort(request)
+    sort = people.name_sort(request.GET.get("sort"))
     page = Paginator(filtering.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "research/affiliation_list.html",
-        {"page": page, "sort": sort, "sorts": LIST_SORTS},
+        {"page": page, "sort": sort, "sorts": people.NAME_SORTS},
     )
 
 

@@ -7,14 +7,9 @@ import pytest
 from articles.models import Article, Author, Authorship
 from articles.portal import selectors
 from articles.querysets import bylines_of
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed(db):
-    return import_seed()
 
 
 def html(response) -> str:

@@ -292,6 +292,25 @@ def test_author_index_filters_by_initial(client, make_article):
     )
 
 
+def test_author_index_groups_by_initial_and_sorts_by_count(client, seed):
+    grouped = html(client.get(reverse("articles:author_list")))
+    headings = re.findall(r'<h2 id="letter-\d+">(\w)</h2>', grouped)
+    assert headings == ["G", "L", "S", "T", "W", "X", "Z"]
+    assert "林尚立" not in grouped  # quoted in a digest, never an author
+    response = client.get(reverse("articles:author_list"), {"sort": "count"})
+    by_count = html(response)
+    assert '<strong aria-current="true">文章数</strong>' in by_count
+    assert 'id="letter-' not in by_count
+    assert by_count.index("张菁") < by_count.index("甘卫斌")
+    assert response.context["page"][0].article_count == 3
+    # The order survives choosing an initial, and the initial survives the order.
+    z = html(
+        client.get(reverse("articles:author_list"), {"sort": "count", "initial": "z"})
+    )
+    assert "甘卫斌" not in z and "张菁" in z
+    assert '?sort=pinyin&amp;initial=Z"' in z and '?initial=G&amp;sort=count"' in z
+
+
 # ---------------------------------------------------------------- only what is public
 
 

@@ -1,4 +1,4 @@
-"""Chart data equals the lists' numbers; chart pages embed it for the script and as a data table; name lists."""
+"""Chart data equals the lists' numbers; chart pages embed it for the script and as a data table."""
 
 import json
 import re
@@ -6,16 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Author, Authorship
+from articles.models import Author, Authorship
 from articles.research import charts, filtering
-from tests.seed import find, import_seed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def test_years_by_column_fills_empty_years_and_matches_the_list(seed):
@@ -120,51 +114,3 @@ def test_author_chart_page_json_and_template_tag(seed, client):
         client.get(reverse("research:author_chart", args=[quoted_only.pk])).status_code
         == 404
     )
-
-
-def test_author_list_in_surname_pinyin_and_by_count(seed, client, make_article):
-    for name in ("曾宪梓", "单霁翔", "解缙", "仇英"):
-        Authorship.objects.create(
-            article=make_article(title=name), author=Author.objects.create(name=name)
-        )
-    response = client.get(reverse("research:author_list"))
-    names = [a.name for a in response.context["page"]]
-    # 单 shan, 仇 qiu, 解 xie, 曾 zeng — read as surnames, not dan, chou, jie, ceng.
-    picked = [n for n in names if n in ("曾宪梓", "单霁翔", "解缙", "仇英")]
-    assert picked == ["仇英", "单霁翔", "解缙", "曾宪梓"]
-    assert names == sorted(names, key=lambda n: Author.objects.get(name=n).sort_key)
-    assert "林尚立" not in names  # quoted in a digest, never an author
-    by_count = list(
-        client.get(reverse("research:author_list"), {"sort": "count"}).context["page"]
-    )
-    assert (by_count[0].name, by_count[0].article_count) == ("张菁", 3)
-
-
-def test_author_and_affiliation_counts_are_public_only(seed, client):
-    hidden = find(seed, "双创")
-    Article.objects.filter(pk=hidden.pk).update(published=False)
-    names = [
-        a.name for a in client.get(reverse("research:author_list")).context["page"]
-    ]
-    assert "李长安" not in names
-    rows = {
-        a.name: a
-        for a in client.get(reverse("research:affiliation_list")).context["page"]
-    }
-    assert "对外经济贸易大学" not in rows
-    school = rows["中国劳动关系学院"]
-    assert (school.article_count, school.author_count) == (2, 1)
-
-
-def test_affiliation_list_orders(seed, client):
-    page = client.get(reverse("research:affiliation_list")).context["page"]
-    names = [a.name for a in page]
-    assert (
-        names.index("对外经济贸易大学")
-        < names.index("广东省深圳市总工会")
-        < names.index("中共济南市委党校")
-    )
-    html = client.get(
-        reverse("research:affiliation_list"), {"sort": "count"}
-    ).content.decode()
-    assert html.count("<h1") == 1

@@ -9,14 +9,9 @@ from django.test import override_settings
 from archive.models import Issue
 from articles.models import Article, Author, Authorship
 from articles.research.citations import chinese_number, gbt7714, page_number
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def test_two_authors(seed):
