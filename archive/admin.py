@@ -1,13 +1,21 @@
-"""Admin for printed pages: the raw text is shown, never editable; page scans are uploaded inline."""
+"""Admin for printed pages: the raw text is shown, never editable; page scans are uploaded inline.
+
+Crosses into articles: a page's 调整顺序 screen is articles.editing.structure_views.reorder,
+because reordering writes articles (through the editing services) from the page's admin.
+"""
 
 from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
+from django.urls import path
 from django.utils.html import format_html
 
 from archive.models import Issue, Scan
 from archive.scans import selectors, services
+from archive.scans import views as scan_views
+from articles.editing.structure_views import reorder
 
 MAX_FILES_PER_UPLOAD = 10
 UPLOAD_HELP = "JPEG、PNG、TIFF 图像或 PDF，可多选；一个版面的多张图按选择顺序排列。"
@@ -155,8 +163,6 @@ class IssueAdmin(admin.ModelAdmin):
     inlines = [ScanInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_articles=Count("articles"))
 
     @admin.display(description="文章数", ordering="n_articles")
@@ -164,11 +170,6 @@ class IssueAdmin(admin.ModelAdmin):
         return obj.n_articles
 
     def get_urls(self):
-        from django.urls import path
-
-        from archive.scans import views as scan_views
-        from articles.editing.structure_views import reorder
-
         def view(func):
             return self.admin_site.admin_view(partial(func, model_admin=self))
 

@@ -6,6 +6,9 @@ line, so it loads into an empty database of either engine), every raw page as
 member. Members are streamed in and out in chunks, so memory does not grow with the
 archive; the zip is written beside the target and renamed over it only when complete,
 so an interrupted backup leaves the last good one in place.
+
+Crosses into articles: archive_digest hashes each articles.Article's text, because two
+installations agree only if their articles do.
 """
 
 import hashlib
@@ -22,6 +25,7 @@ from django.db import transaction
 
 from archive.files import copy_hashed
 from archive.models import Issue, sha256_hex
+from articles.models import Article
 
 # Rows that migrations recreate or that are only caches.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
@@ -182,8 +186,6 @@ def archive_digest() -> dict:
         for label in ("archive", "articles")
         for model in apps.get_app_config(label).get_models()
     }
-    from articles.models import Article
-
     articles = {
         str(pk): hashlib.sha256(f"{title}\x1f{body}\x1f{original}".encode()).hexdigest()
         for pk, title, body, original in Article.objects.values_list(

@@ -1,5 +1,10 @@
 """The import service: raw page bytes (and the page's scans) to Issue, Articles,
-Authorships and Scans, one transaction per page."""
+Authorships and Scans, one transaction per page.
+
+Crosses into articles: it creates articles.models rows and records each text's first
+revision (articles.editing.corrections.record_import), because an import is the one
+writer of what a page holds.
+"""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field

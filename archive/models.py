@@ -1,4 +1,9 @@
-"""Issue: one printed page as received, kept verbatim with its hash."""
+"""Issue: one printed page as received, kept verbatim with its hash; its scans and fixity.
+
+Crosses into articles: ArticleRegion points at articles.Article (by label) and
+Issue.objects.public() asks the articles on a page, because a page is public through its
+articles (articles/querysets.py decides which are).
+"""
 
 import hashlib
 
@@ -14,9 +19,9 @@ def sha256_hex(data: bytes) -> str:
 class IssueQuerySet(models.QuerySet):
     def public(self):
         """Pages readers may see: those with at least one public article."""
-        from articles.models import Article
-
-        return self.filter(pk__in=Article.objects.public().values("issue_id"))
+        # Through the reverse relation, so archive's models import nothing of articles.
+        articles = self.model._meta.get_field("articles").related_model
+        return self.filter(pk__in=articles.objects.public().values("issue_id"))
 
 
 class Issue(models.Model):

@@ -1,4 +1,8 @@
-"""Top-level URL map: admin, search, research tools and open interfaces, scans, robots.txt and sitemap.xml, public portal."""
+"""Top-level URL map: admin, search, research tools and open interfaces, scans, robots.txt and sitemap.xml, public portal.
+
+Crosses into articles: the project's URL map names every app's pages, the sitemaps and
+robots.txt of articles.portal included.
+"""
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views

@@ -1,5 +1,9 @@
 """Page-scan views: images streamed with caching headers, the 查看原版 pages, the
-admin viewer and region save."""
+admin viewer and region save.
+
+Crosses into articles: an article's 查看原版 page and its region belong to an
+articles.Article, looked up through its public() queryset for readers.
+"""
 
 import logging
 from datetime import UTC, datetime

@@ -1,10 +1,15 @@
-"""`archive_digest`: counts and per-article hashes as JSON, to compare two installations."""
+"""`archive_digest`: counts and per-article hashes as JSON, to compare two installations.
+
+Crosses into articles: the optional search results come from articles.search.query,
+because a restore is whole only if the index answers as before.
+"""
 
 import json
 
 from django.core.management.base import BaseCommand
 
 from archive.backup import archive_digest
+from articles.search.query import build_searchqueryset, parse_query
 
 
 class Command(BaseCommand):
@@ -20,8 +25,6 @@ class Command(BaseCommand):
     def handle(self, *args, queries, **options):
         digest = archive_digest()
         if queries:
-            from articles.search.query import build_searchqueryset, parse_query
-
             digest["search"] = {
                 q: sorted(int(r.pk) for r in build_searchqueryset(parse_query(q)))
                 for q in queries.split(",")
