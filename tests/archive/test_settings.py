@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-like-secret-key-" + "x7Qp2LmZ9vBn4Rt8" * 3,
