@@ -18,11 +18,28 @@ AUTHORS_PAGE_SIZE = 150
 NAME_SORTS = {"pinyin": "拼音", "count": "文章数"}
 
 
-def _responsible(**lookups) -> Exists:
-    """Articles with a responsible person matching `lookups` (institution, province)."""
-    return Exists(
-        Authorship.objects.responsible().filter(article=OuterRef("pk"), **lookups)
+def authors_through(**lookups) -> list[Author]:
+    """People responsible for public articles as members of an institution or a place
+    (`affiliation=…`, `affiliation__province=…`), with their public article count."""
+    return list(
+        Author.objects.filter(
+            Exists(
+                Authorship.objects.public()
+                .responsible()
+                .filter(author=OuterRef("pk"), **lookups)
+            )
+        )
+        .annotate(article_count=public_article_count())
+        .order_by("sort_key", "pk")
     )
+
+
+def articles_through(**lookups) -> QuerySet[Article]:
+    """Public articles with a responsible person matching `lookups`, newest first."""
+    responsible = Authorship.objects.responsible().filter(
+        article=OuterRef("pk"), **lookups
+    )
+    return public_articles().filter(Exists(responsible)).newest_first().with_bylines()
 
 
 # ---------------------------------------------------------------- authors
@@ -147,30 +164,6 @@ def public_affiliation(pk: int) -> Affiliation:
     )
 
 
-def affiliation_authors(affiliation: Affiliation) -> list[Author]:
-    """People responsible for public articles as members of `affiliation`."""
-    return list(
-        Author.objects.filter(
-            Exists(
-                Authorship.objects.public()
-                .responsible()
-                .filter(author=OuterRef("pk"), affiliation=affiliation)
-            )
-        )
-        .annotate(article_count=public_article_count())
-        .order_by("sort_key", "pk")
-    )
-
-
-def affiliation_articles(affiliation: Affiliation) -> QuerySet[Article]:
-    return (
-        public_articles()
-        .filter(_responsible(affiliation=affiliation))
-        .newest_first()
-        .with_bylines()
-    )
-
-
 # ---------------------------------------------------------------- provinces
 
 
@@ -192,27 +185,3 @@ def province_affiliations(province: Province) -> list[Affiliation]:
     affiliations = list(Affiliation.objects.with_counts().filter(province=province))
     affiliations.sort(key=lambda a: text_sort_key(a.name))
     return affiliations
-
-
-def province_authors(province: Province) -> list[Author]:
-    """People responsible for public articles from institutions in `province`."""
-    return list(
-        Author.objects.filter(
-            Exists(
-                Authorship.objects.public()
-                .responsible()
-                .filter(author=OuterRef("pk"), affiliation__province=province)
-            )
-        )
-        .annotate(article_count=public_article_count())
-        .order_by("sort_key", "pk")
-    )
-
-
-def province_articles(province: Province) -> QuerySet[Article]:
-    return (
-        public_articles()
-        .filter(_responsible(affiliation__province=province))
-        .newest_first()
-        .with_bylines()
-    )

@@ -206,14 +206,14 @@ def affiliation_list(request):
 def affiliation_detail(request, pk):
     affiliation = people.public_affiliation(pk)
     page = selectors.paginate(
-        people.affiliation_articles(affiliation), request.GET.get("page")
+        people.articles_through(affiliation=affiliation), request.GET.get("page")
     )
     return render(
         request,
         "articles/affiliation_detail.html",
         {
             "affiliation": affiliation,
-            "authors": people.affiliation_authors(affiliation),
+            "authors": people.authors_through(affiliation=affiliation),
             "page": page,
         },
     )
@@ -239,7 +239,7 @@ def province_detail(request, short_name):
         raise Http404("没有这个省份。")
     province = get_object_or_404(Province, short_name=short_name)
     page = selectors.paginate(
-        people.province_articles(province), request.GET.get("page")
+        people.articles_through(affiliation__province=province), request.GET.get("page")
     )
     return render(
         request,
@@ -247,7 +247,7 @@ def province_detail(request, short_name):
         {
             "province": province,
             "affiliations": people.province_affiliations(province),
-            "authors": people.province_authors(province),
+            "authors": people.authors_through(affiliation__province=province),
             "page": page,
         },
     )

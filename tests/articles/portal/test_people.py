@@ -98,12 +98,12 @@ def test_affiliation_index_groups_by_province_code_then_pinyin(seed, make_articl
 
 def test_an_institution_named_only_by_office_has_no_authors(seed):
     office = people.public_affiliation(Affiliation.objects.get(name="山西省总工会").pk)
-    assert people.affiliation_authors(office) == []
-    assert people.affiliation_articles(office).count() == 1
+    assert people.authors_through(affiliation=office) == []
+    assert people.articles_through(affiliation=office).count() == 1
     school = Affiliation.objects.get(name="中国劳动关系学院")
-    assert [(a.name, a.article_count) for a in people.affiliation_authors(school)] == [
-        ("闻效仪", 1)
-    ]
+    assert [
+        (a.name, a.article_count) for a in people.authors_through(affiliation=school)
+    ] == [("闻效仪", 1)]
 
 
 def test_an_institution_only_quoted_has_no_page(seed):
@@ -126,7 +126,7 @@ def test_province_index_most_articles_first(seed):
 
 def test_province_reads_and_the_unplaced_count(seed):
     beijing = Province.objects.get(short_name="北京")
-    articles = list(people.province_articles(beijing))
+    articles = list(people.articles_through(affiliation__province=beijing))
     assert len(articles) == 4
     dates = [a.issue.publication_date for a in articles]
     assert dates == sorted(dates, reverse=True)
@@ -135,8 +135,8 @@ def test_province_reads_and_the_unplaced_count(seed):
         "全国总工会网络工作部",
         "中国劳动关系学院",
     ]
-    assert len(people.province_authors(beijing)) == 3
+    assert len(people.authors_through(affiliation__province=beijing)) == 3
     assert people.articles_without_province() == 4
     hidden = find({a.title: a for a in articles}, "双创")
     Article.objects.filter(pk=hidden.pk).update(published=False)
-    assert people.province_articles(beijing).count() == 3
+    assert people.articles_through(affiliation__province=beijing).count() == 3
