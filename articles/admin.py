@@ -17,17 +17,25 @@ from articles.models import (
 Op = StructureChange.Operation
 
 
-@admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order", "article_count"]
-    prepopulated_fields = {"slug": ["name"]}
+class ArticleCountAdmin(admin.ModelAdmin):
+    """A changelist column: how many articles each row is linked to (any status)."""
+
+    articles_lookup = "authorships__article"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        count = Count(self.articles_lookup, distinct=True)
+        return super().get_queryset(request).annotate(n_articles=count)
 
     @admin.display(description="文章数", ordering="n_articles")
     def article_count(self, obj):
         return obj.n_articles
+
+
+@admin.register(Column)
+class ColumnAdmin(ArticleCountAdmin):
+    list_display = ["name", "slug", "order", "article_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    articles_lookup = "articles"
 
 
 @admin.register(Province)
@@ -37,24 +45,13 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(admin.ModelAdmin):
+class AffiliationAdmin(ArticleCountAdmin):
     list_display = ["name", "province", "level", "article_count"]
     list_filter = ["level", "province"]
     list_editable = ["province", "level"]
     search_fields = ["name", "aliases"]
     list_select_related = ["province"]
     actions = [editing_admin.merge_action(structure.merge_affiliations, "单位")]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("authorships__article", distinct=True))
-        )
-
-    @admin.display(description="文章数", ordering="n_articles")
-    def article_count(self, obj):
-        return obj.n_articles
 
     def has_merge_permission(self, request):
         return editing_admin.may_merge(request, Op.MERGE_AFFILIATIONS)
@@ -71,22 +68,11 @@ class AffiliationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ArticleCountAdmin):
     list_display = ["name", "sort_key", "article_count"]
     search_fields = ["name", "sort_key", "aliases"]
     readonly_fields = ["sort_key"]
     actions = [editing_admin.merge_action(structure.merge_authors, "作者")]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("authorships__article", distinct=True))
-        )
-
-    @admin.display(description="文章数", ordering="n_articles")
-    def article_count(self, obj):
-        return obj.n_articles
 
     def has_merge_permission(self, request):
         return editing_admin.may_merge(request, Op.MERGE_AUTHORS)

@@ -58,3 +58,33 @@ def test_editors_are_offered_the_merge_of_authors_and_affiliations(client, edito
     for model, label in (("author", "合并所选作者"), ("affiliation", "合并所选单位")):
         html = client.get(reverse(f"admin:articles_{model}_changelist")).content
         assert label in html.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("author", {"甲": 2, "乙": 1}),
+        ("affiliation", {"某大学": 2}),
+        ("column", {"观点": 2}),
+    ],
+)
+def test_changelists_count_every_linked_article_once(
+    client, editor, make_article, model, expected
+):
+    """Withdrawn articles count too (editors see everything); two bylines, one article."""
+    from articles.models import Authorship, Column
+
+    column = Column.objects.get(name="观点")
+    first = make_article(column=column)
+    second = make_article(column=column, published=False)
+    school = Affiliation.objects.create(name="某大学")
+    jia, yi = Author.objects.create(name="甲"), Author.objects.create(name="乙")
+    for order, (article, author) in enumerate(
+        [(first, jia), (first, yi), (second, jia)], start=1
+    ):
+        Authorship.objects.create(
+            article=article, author=author, affiliation=school, order=order
+        )
+    response = client.get(reverse(f"admin:articles_{model}_changelist"))
+    rows = {str(obj): obj.n_articles for obj in response.context["cl"].result_list}
+    assert {name: rows[name] for name in expected} == expected
