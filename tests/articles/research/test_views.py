@@ -84,3 +84,14 @@ def test_the_article_list_offers_only_its_page_sizes(seed, client, asked, shown)
     response = client.get(reverse("research:article_list"), {"per_page": asked})
     assert response.context["per_page"] == shown
     assert response.context["page"].paginator.per_page == shown
+
+
+def test_the_institution_list_pages_keep_the_order(seed, client, monkeypatch):
+    monkeypatch.setattr("articles.research.views.NAME_PAGE_SIZE", 4)
+    response = client.get(reverse("research:affiliation_list"), {"sort": "count"})
+    html = response.content.decode()
+    assert 'rel="next" href="?sort=count&amp;page=2"' in html
+    second = client.get(
+        reverse("research:affiliation_list"), {"sort": "count", "page": 2}
+    )
+    assert 'rel="prev" href="?sort=count&amp;page=1"' in second.content.decode()
