@@ -11,7 +11,11 @@ from articles.models import Affiliation, Article, Author, Authorship, Province
 from articles.pinyin import text_sort_key
 from articles.portal.selectors import public_articles
 from articles.querysets import bylines_prefetch, newest_first, public_article_count
-from articles.research.filtering import author_rows, without_province
+from articles.research.filtering import (
+    affiliation_rows,
+    author_rows,
+    without_province,
+)
 
 AUTHORS_PAGE_SIZE = 150
 # The orders of the author and institution lists (`?sort=`).
@@ -146,16 +150,13 @@ def author_page(pk: int) -> AuthorPage:
 
 
 def affiliation_index() -> list[Affiliation]:
-    """Affiliations with public articles, with counts, grouped by province then by pinyin."""
-    affiliations = list(Affiliation.objects.with_counts())
-    affiliations.sort(
-        key=lambda a: (
-            a.province is None,
-            a.province.code if a.province else "",
-            text_sort_key(a.name),
-        )
+    """Affiliations with public articles, with counts, grouped by province (in code
+    order, unplaced last), each group in the research list's pinyin order."""
+    # A stable sort keeps affiliation_rows' pinyin order inside each province.
+    return sorted(
+        affiliation_rows(),
+        key=lambda a: (a.province is None, a.province.code if a.province else ""),
     )
-    return affiliations
 
 
 def public_affiliation(pk: int) -> Affiliation:
@@ -182,6 +183,5 @@ def articles_without_province() -> int:
 
 
 def province_affiliations(province: Province) -> list[Affiliation]:
-    affiliations = list(Affiliation.objects.with_counts().filter(province=province))
-    affiliations.sort(key=lambda a: text_sort_key(a.name))
-    return affiliations
+    """The province's institutions with public articles, in the lists' pinyin order."""
+    return [a for a in affiliation_rows() if a.province_id == province.pk]
