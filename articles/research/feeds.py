@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article, Column
 from articles.research import citations
-from articles.research.oai import xml_text
+from articles.research.oai_protocol import xml_text
 
 
 def feed_items(column: Column | None = None):
