@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     JsonResponse,
@@ -16,7 +17,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article, Author
-from articles.research import bundle, charts, exports, facets, filtering, oai
+from articles.research import (
+    bundle,
+    charts,
+    exports,
+    facets,
+    filtering,
+    oai,
+    ranges,
+)
 
 PAGE_SIZES = (20, 50, 100)
 NAME_PAGE_SIZE = 100
@@ -194,16 +203,21 @@ def downloads(request):
 @require_GET
 def download_file(request, name):
     # Only names the exporter writes, looked up among the files it wrote: no path from the URL.
-    match = next((p for p in bundle.published_exports() if p.name == name), None)
-    if match is None or not bundle.EXPORT_NAME.match(name):
+    zip_name = name.removesuffix(bundle.CHECKSUM)
+    match = next((p for p in bundle.published_exports() if p.name == zip_name), None)
+    if match is None or not bundle.EXPORT_NAME.match(zip_name):
         raise Http404("没有这个文件。")
     if bundle.withdrawn_from(match):
         raise Http404("这个全文包含有已撤下的文章，重新导出之前暂不提供下载。")
-    return FileResponse(
-        match.open("rb"),
-        as_attachment=True,
-        filename=match.name,
-        content_type="application/zip",
+    if name != zip_name:
+        checksum = Path(f"{match}{bundle.CHECKSUM}")
+        if not checksum.is_file():
+            raise Http404("没有这个文件。")
+        return ranges.ranged_file_response(
+            request, checksum, content_type="text/plain; charset=utf-8", filename=name
+        )
+    return ranges.ranged_file_response(
+        request, match, content_type="application/zip", filename=match.name
     )
 
 
