@@ -127,21 +127,34 @@ YEAR = {
     "minimum": filtering.YEAR_RANGE[0],
     "maximum": filtering.YEAR_RANGE[1],
 }
+# Said of every filter that takes several values (filtering.MULTI).
+REPEAT = f"；可重复给出，任一匹配即可，最多 {filtering.MAX_VALUES} 个"
 FILTER_PARAMETERS = [
-    OpenApiParameter("author", ID, description="作者编号（署名或策划、整理）"),
-    OpenApiParameter("affiliation", ID, description="作者单位编号"),
+    OpenApiParameter("author", ID, description=f"作者编号（署名或策划、整理）{REPEAT}"),
+    OpenApiParameter("affiliation", ID, description=f"作者单位编号{REPEAT}"),
     OpenApiParameter(
-        "province", OpenApiTypes.STR, description="作者单位所在省份简称，如“山东”"
-    ),
-    OpenApiParameter("column", OpenApiTypes.STR, description="栏目名称或网址名"),
-    OpenApiParameter(
-        "kind", OpenApiTypes.STR, enum=Article.Kind.values, description="体裁"
+        "province",
+        OpenApiTypes.STR,
+        description=f"作者单位所在省份简称，如“山东”{REPEAT}",
     ),
     OpenApiParameter(
-        "status", OpenApiTypes.STR, enum=Article.Status.values, description="校对状态"
+        "column", OpenApiTypes.STR, description=f"栏目名称或网址名{REPEAT}"
     ),
-    OpenApiParameter("year_from", YEAR, description="起始出版年份（含）"),
-    OpenApiParameter("year_to", YEAR, description="截止出版年份（含）"),
+    OpenApiParameter(
+        "kind", OpenApiTypes.STR, enum=Article.Kind.values, description=f"体裁{REPEAT}"
+    ),
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.STR,
+        enum=Article.Status.values,
+        description=f"校对状态{REPEAT}",
+    ),
+    OpenApiParameter(
+        "year_from", YEAR, description="起始出版年份（含）；刊期未详的文章不在其内"
+    ),
+    OpenApiParameter(
+        "year_to", YEAR, description="截止出版年份（含）；早于 year_from 时两者互换"
+    ),
     OpenApiParameter("q", OpenApiTypes.STR, description="关键词（经全文检索）"),
     OpenApiParameter(
         "sort",
@@ -350,6 +363,10 @@ def document_errors(result, generator, request, public):
     where it takes query parameters (the throttle answers any of them with 429)."""
     for item in result["paths"].values():
         for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    # Ids are positive 64-bit integers; any other is 404.
+                    parameter["schema"].update(ID)
             takes_query = any(
                 p["in"] == "query" for p in operation.get("parameters", [])
             )
