@@ -25,6 +25,7 @@ from articles.research import (
     filtering,
     oai,
     ranges,
+    tallies,
 )
 
 PAGE_SIZES = (20, 50, 100)
@@ -167,7 +168,7 @@ def list_sort(request) -> str:
 @require_GET
 def author_list(request):
     sort = list_sort(request)
-    page = Paginator(filtering.author_rows(sort), NAME_PAGE_SIZE).get_page(
+    page = Paginator(tallies.author_rows(sort), NAME_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -180,7 +181,7 @@ def author_list(request):
 @require_GET
 def affiliation_list(request):
     sort = list_sort(request)
-    page = Paginator(filtering.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
+    page = Paginator(tallies.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
