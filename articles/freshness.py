@@ -78,9 +78,8 @@ def _remember_authorship(sender, instance, raw=False, **kwargs) -> None:
     )
 
 
-def _touch_authorship(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
-        return
+def _touch_authorship(sender, instance, **kwargs) -> None:
+    # Raw saves too: undo puts a deleted byline back whole (change_log._save_whole).
     # A byline moved to another article changes both.
     touch([instance.article_id, getattr(instance, "_freshness_article", None)])
 

@@ -162,3 +162,19 @@ def test_a_new_public_article_is_public_since_its_creation(make_article):
     article = make_article()
     assert article.public_since is not None
     assert make_article(published=False).public_since is None
+
+
+def test_undoing_a_removed_byline_moves_the_article_again(two, django_user_model):
+    from articles.editing import change_log
+
+    editor = django_user_model.objects.create_user("bianji")
+    change = structure.edit_article(
+        two[0],
+        editor=editor,
+        fields={},
+        removed=list(Authorship.objects.filter(article=two[0])),
+    )
+    Article.objects.update(updated_at=OLD)
+    change_log.undo(change, editor=editor)
+    assert Authorship.objects.filter(article=two[0]).exists()
+    assert moved() == {two[0].pk}
