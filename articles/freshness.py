@@ -66,6 +66,21 @@ def _touch_if_shown_changed(sender, instance, created=False, raw=False, **kwargs
     from articles.search.signals import affected_article_ids
 
     touch(affected_article_ids(sender, instance))
+    if (
+        sender._meta.label == "articles.Column"
+        and before
+        and before[1] != instance.slug
+    ):
+        _move_set(before[1], instance.slug)
+
+
+def _move_set(old: str, new: str) -> None:
+    """Deleted records of a renamed column's set: in the new set, stamped now."""
+    from articles.models import Tombstone
+
+    Tombstone.objects.filter(set_spec=old).update(
+        set_spec=new, deleted_at=timezone.now()
+    )
 
 
 def _remember_authorship(sender, instance, raw=False, **kwargs) -> None:

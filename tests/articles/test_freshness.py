@@ -178,3 +178,14 @@ def test_undoing_a_removed_byline_moves_the_article_again(two, django_user_model
     change_log.undo(change, editor=editor)
     assert Authorship.objects.filter(article=two[0]).exists()
     assert moved() == {two[0].pk}
+
+
+def test_a_renamed_column_takes_its_deleted_records_along(two):
+    article = two[0]
+    article.published = False
+    article.save()
+    column = article.column
+    column.slug = "renamed-column"
+    column.save()
+    stone = Tombstone.objects.get()
+    assert stone.set_spec == "renamed-column"
