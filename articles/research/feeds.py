@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from archive.site import absolute_url
 from articles.models import Article, Column
 from articles.research import citations
 from articles.research.oai_protocol import xml_text
@@ -79,7 +80,8 @@ class ArticlesRss(Feed):
         )
 
     def link(self, column=None):
-        url = reverse("research:article_list")
+        # Under SITE_URL when set; else Django adds the request's host.
+        url = absolute_url(reverse("research:article_list"))
         return f"{url}?column={column.slug}" if column else url
 
     def description(self, column=None):
@@ -96,7 +98,7 @@ class ArticlesRss(Feed):
         return summary(item)
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute_url(item.get_absolute_url())
 
     def item_author_name(self, item):
         return people(item)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from archive.site import absolute_url
 from articles.models import Article, Author
 from articles.research import (
     bundle,
@@ -39,6 +41,11 @@ def page_size(request) -> int:
     except ValueError:
         return PAGE_SIZES[0]
     return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def on_site(request):
+    """Paths to absolute URLs under SITE_URL (else this request's host)."""
+    return partial(absolute_url, request=request)
 
 
 def canonical_redirect(request, params: filtering.FilterParams, **extra):
@@ -100,7 +107,7 @@ def export_list(request, fmt):
     if params.outdated:
         return canonical_redirect(request, params)
     results = filtering.article_results(params)
-    chunks = exports.export(filtering.iterate(results), fmt, request.build_absolute_uri)
+    chunks = exports.export(filtering.iterate(results), fmt, on_site(request))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return export_response(chunks, fmt, f"articles-{stamp}")
 
@@ -110,7 +117,7 @@ def cite_article(request, pk, fmt):
     if fmt not in exports.FORMATS:
         raise Http404("不支持这种导出格式。")
     article = get_object_or_404(Article.objects.public().for_listing(), pk=pk)
-    chunks = exports.export([article], fmt, request.build_absolute_uri)
+    chunks = exports.export([article], fmt, on_site(request))
     return export_response(chunks, fmt, f"article-{article.pk}")
 
 
@@ -230,6 +237,5 @@ def download_file(request, name):
 def oai_endpoint(request):
     data = request.POST if request.method == "POST" else request.GET
     args = {name: data.getlist(name) for name in data}
-    base_url = request.build_absolute_uri(request.path)
-    body = oai.respond(args, base_url, request.build_absolute_uri)
+    body = oai.respond(args, absolute_url(request.path, request), on_site(request))
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
