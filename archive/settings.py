@@ -332,7 +332,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation documents its 400, 404 and 429 answers (articles/research/api.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "articles.research.api.document_errors",
+        "articles.research.api_schema.document_errors",
     ],
 }
 # OAI-PMH: records per ListRecords/ListIdentifiers response and the repository's

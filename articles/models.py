@@ -216,7 +216,18 @@ class Article(models.Model):
         help_text="拆分或合并产生的文章指向其文字所出自的文章（其原始 OCR 保持不变）。",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_at = models.DateTimeField(
+        "修改时间",
+        auto_now=True,
+        help_text="本文或其显示的任何内容（版面日期、栏目、署名、单位等）最后一次改动的时间。",
+    )
+    public_since = models.DateTimeField(
+        "公开时间",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="本文最近一次变为公开的时间；刊期未详的文章在订阅源中以此为日期。",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -317,6 +328,32 @@ class Authorship(models.Model):
     def __str__(self):
         who = self.author.name if self.author_id else "（未署名）"
         return f"{who} {self.role}".strip()
+
+
+class Tombstone(models.Model):
+    """An article harvesters may have copied that is public no longer (OAI-PMH deleted record)."""
+
+    class Reason(models.TextChoices):
+        WITHDRAWN = "withdrawn", "撤回"
+        MERGED = "merged", "并入其他文章"
+        DELETED = "deleted", "删除"
+
+    # Not a foreign key: the tombstone of a deleted article outlives it.
+    article_pk = models.PositiveIntegerField("文章编号", unique=True)
+    set_spec = models.CharField(
+        "所在集合", max_length=60, blank=True, help_text="撤下时所属的 OAI 集合。"
+    )
+    reason = models.CharField("原因", max_length=10, choices=Reason.choices)
+    merged_into = models.PositiveIntegerField("并入文章编号", null=True, blank=True)
+    deleted_at = models.DateTimeField("撤下时间", db_index=True)
+
+    class Meta:
+        verbose_name = "已撤下记录"
+        verbose_name_plural = "已撤下记录"
+        ordering = ["article_pk"]
+
+    def __str__(self):
+        return f"{self.article_pk}（{self.get_reason_display()}）"
 
 
 class ReaderReport(models.Model):

@@ -119,7 +119,9 @@ def build() -> ArchiveInUse:
     )
     withdrawn_author = withdrawn.authorships.filter(author__isnull=False)[0].author.name
     # The full-text bundle was published while the article was still public.
-    published_bundle = bundle.publish_corpus().zip_path
+    published_bundle = bundle.publish_corpus(
+        base_url="https://archive.example.cn"
+    ).zip_path
     Article.objects.filter(pk=withdrawn.pk).update(published=False)
 
     # A split and its undo, by two editors.

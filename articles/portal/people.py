@@ -11,7 +11,7 @@ from articles.models import Affiliation, Article, Author, Authorship, Province
 from articles.pinyin import text_sort_key
 from articles.portal.selectors import public_articles
 from articles.querysets import bylines_prefetch, newest_first, public_article_count
-from articles.research.filtering import (
+from articles.research.tallies import (
     affiliation_rows,
     author_rows,
     without_province,

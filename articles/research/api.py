@@ -27,11 +27,14 @@ from archive.clients import client_address
 from archive.models import Issue
 from articles.models import Affiliation, Article, Column, Province
 from articles.research import api_serializers as s
-from articles.research import filtering
+from articles.research import filtering, tallies
+from articles.research.api_schema import (
+    CHOSEN,
+    FILTER_PARAMETERS,
+    INCLUDE_PARAMETER,
+    MAX_ID,
+)
 from articles.research.exports import revision_annotations
-
-# The largest id (and page number) a client may name: what a 64-bit column holds.
-MAX_ID = 2**63 - 1
 
 
 class AnonymousThrottle(AnonRateThrottle):
@@ -125,45 +128,6 @@ class ConditionalMixin:
         )
 
 
-ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-YEAR = {
-    "type": "integer",
-    "minimum": filtering.YEAR_RANGE[0],
-    "maximum": filtering.YEAR_RANGE[1],
-}
-FILTER_PARAMETERS = [
-    OpenApiParameter("author", ID, description="作者编号（署名或策划、整理）"),
-    OpenApiParameter("affiliation", ID, description="作者单位编号"),
-    OpenApiParameter(
-        "province", OpenApiTypes.STR, description="作者单位所在省份简称，如“山东”"
-    ),
-    OpenApiParameter("column", OpenApiTypes.STR, description="栏目名称或网址名"),
-    OpenApiParameter(
-        "kind", OpenApiTypes.STR, enum=Article.Kind.values, description="体裁"
-    ),
-    OpenApiParameter(
-        "status", OpenApiTypes.STR, enum=Article.Status.values, description="校对状态"
-    ),
-    OpenApiParameter("year_from", YEAR, description="起始出版年份（含）"),
-    OpenApiParameter("year_to", YEAR, description="截止出版年份（含）"),
-    OpenApiParameter("q", OpenApiTypes.STR, description="关键词（经全文检索）"),
-    OpenApiParameter(
-        "sort",
-        OpenApiTypes.STR,
-        enum=list(filtering.SORTS),
-        description=f"排序，默认 {filtering.DEFAULT_SORT}",
-    ),
-]
-# Filters whose value is a number or one of a list: present, they must say which.
-CHOSEN = ("author", "affiliation", "kind", "status", "year_from", "year_to", "sort")
-INCLUDE_PARAMETER = OpenApiParameter(
-    "include",
-    OpenApiTypes.STR,
-    enum=["ocr"],
-    description="include=ocr 时同时返回原始 OCR 文本",
-)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="文章列表（可组合筛选）",
@@ -255,7 +219,7 @@ class AuthorViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AuthorSerializer
 
     def get_queryset(self):
-        return filtering.author_rows(sort_of(self))
+        return tallies.author_rows(sort_of(self))
 
 
 @extend_schema_view(
@@ -272,7 +236,7 @@ class AffiliationViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AffiliationSerializer
 
     def get_queryset(self):
-        return filtering.affiliation_rows(sort_of(self))
+        return tallies.affiliation_rows(sort_of(self))
 
     def get_object(self):
         return get_object_or_404(
@@ -332,42 +296,6 @@ class IssueViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
             )
             .order_by(F("publication_date").desc(nulls_last=True), "-number", "-id")
         )
-
-
-DETAIL = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-}
-ERRORS = {
-    "400": (
-        "参数无效：每个出错的参数及原因",
-        {"type": "object", "additionalProperties": {"type": "string"}},
-    ),
-    "404": ("没有这个对象，或没有这一页", DETAIL),
-    "429": ("请求过于频繁；Retry-After 给出需等待的秒数", DETAIL),
-}
-
-
-def document_errors(result, generator, request, public):
-    """drf-spectacular hook: every operation states the errors it may answer with, 400
-    where it takes query parameters (the throttle answers any of them with 429)."""
-    for item in result["paths"].values():
-        for operation in item.values():
-            takes_query = any(
-                p["in"] == "query" for p in operation.get("parameters", [])
-            )
-            for status, (description, body) in ERRORS.items():
-                if status == "400" and not takes_query:
-                    continue
-                operation["responses"].setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": body}},
-                    },
-                )
-    return result
 
 
 class SwaggerView(SpectacularSwaggerSplitView):

@@ -5,13 +5,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive.site import absolute_url
 from articles.models import Affiliation, Article, Authorship
 from articles.research import citations
 
 
 def absolute(context, path: str) -> str:
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    return absolute_url(path, context.get("request"))
 
 
 class ProvinceBriefSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -46,6 +47,21 @@ def corpus_queryset():
         )
         .order_by("pk")
     )
+
+
+def site_base_url(given: str = "") -> str:
+    """The address written before every article URL in the bundle: `given`, else SITE_URL.
+
+    Outside DEBUG a bundle with relative URLs is refused: once downloaded, a
+    relative link leads nowhere."""
+    base = (given or settings.SITE_URL).rstrip("/")
+    if not base and not settings.DEBUG:
+        raise ImproperlyConfigured(
+            "未设置网站地址：全文包里的文章网址必须是完整地址。"
+            "请设置环境变量 SITE_URL（如 https://archive.example.cn），"
+            "或在命令中用 --base-url 指定。"
+        )
+    return base
 
 
 def iso(value) -> str | None:
@@ -136,6 +152,7 @@ def write_corpus(
     The manifest lists every other file with its SHA-256 in `sha256sum` format, so
     `sha256sum -c MANIFEST.sha256` checks a download as well as verify_manifest() does.
     """
+    base_url = site_base_url(base_url)
     directory = Path(directory)
     (directory / TEXT_DIR).mkdir(parents=True, exist_ok=True)
     articles = corpus_queryset()
@@ -204,6 +221,7 @@ def verify_manifest(directory: Path) -> list[str]:
 
 EXPORT_NAME = re.compile(r"^corpus-\d{8}T\d{6}Z\.zip$")
 CONTENTS = ".ids"  # beside each zip: the ids of the articles in it, one a line
+CHECKSUM = ".sha256"  # beside each zip: its SHA-256 in sha256sum format, served too
 
 
 def zip_corpus(
@@ -227,7 +245,7 @@ def zip_corpus(
     )
     final = target_dir / name
     os.replace(partial, final)
-    (target_dir / f"{name}.sha256").write_text(
+    (target_dir / f"{name}{CHECKSUM}").write_text(
         f"{sha256_file(final)}  {name}\n", encoding="utf-8"
     )
     return final
@@ -263,7 +281,7 @@ def download_listing() -> list[dict]:
     public = set(Article.objects.public().values_list("pk", flat=True))
     files = []
     for path in published_exports():
-        checksum = Path(f"{path}.sha256")
+        checksum = Path(f"{path}{CHECKSUM}")
         stat = path.stat()
         files.append(
             {
@@ -285,7 +303,7 @@ def prune_exports(target_dir: Path, keep: int) -> list[Path]:
     removed = []
     for path in published_exports(target_dir)[max(keep, 1) :]:
         path.unlink(missing_ok=True)
-        Path(f"{path}.sha256").unlink(missing_ok=True)
+        Path(f"{path}{CHECKSUM}").unlink(missing_ok=True)
         Path(f"{path}{CONTENTS}").unlink(missing_ok=True)
         removed.append(path)
     return removed
@@ -296,6 +314,7 @@ def publish_corpus(
 ) -> CorpusResult:
     """Writes an export in a scratch directory beside the downloads, zips it there, removes
     the scratch copy and keeps the newest `keep` zips."""
+    base_url = site_base_url(base_url)
     target_dir = Path(settings.CORPUS_EXPORT_DIR)
     target_dir.mkdir(parents=True, exist_ok=True)
     stamp = timezone.now()

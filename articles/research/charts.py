@@ -10,11 +10,10 @@ from django.db.models.functions import ExtractYear
 from articles.models import Column
 from articles.research.filtering import (
     FilterParams,
-    count_by_province,
     filter_articles,
     parse_params,
-    without_province,
 )
+from articles.research.tallies import count_by_province, without_province
 
 NO_COLUMN = "无栏目（图解、报道等）"
 

@@ -207,7 +207,8 @@ def endnote_record(c: Citation) -> str:
     if c.page:
         lines.append(("%P", c.page))
     if c.column:
-        lines.append(("%K", c.column))
+        # A newspaper's column is its section (%&), not a keyword (%K).
+        lines.append(("%&", c.column))
     if c.lede:
         lines.append(("%X", c.lede))
     lines += [("%G", "Chinese"), ("%U", c.url), ("%~", settings.SITE_TITLE)]

@@ -13,10 +13,10 @@ from articles.querysets import RESPONSIBLE
 from articles.research.filtering import (
     MULTI,
     FilterParams,
-    count_by_province,
     filter_articles,
     parse_params,
 )
+from articles.research.tallies import count_by_province
 
 # Author and affiliation facets offer the most frequent values (the chosen one always).
 FACET_LIMIT = 60

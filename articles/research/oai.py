@@ -1,208 +1,68 @@
-"""OAI-PMH 2.0 over public articles: Dublin Core records, columns as sets, signed resumption tokens."""
+"""OAI-PMH 2.0 over public articles: Dublin Core records, columns as sets, deleted records kept."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
-from django.db.models import Min, QuerySet
+from django.db.models import Min
 from django.utils import timezone
 
-from articles.models import Article, Authorship, Column
+from articles.freshness import NO_COLUMN_SET, set_spec
+from articles.models import Article, Authorship, Column, Tombstone
 from articles.querysets import bylines_of
 from articles.research import citations
-
-NS_OAI = "http://www.openarchives.org/OAI/2.0/"
-NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-NS_OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-NS_DC = "http://purl.org/dc/elements/1.1/"
-NS_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
-SCHEMA_LOCATION = f"{NS_OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-DC_SCHEMA_LOCATION = f"{NS_OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
-ID_SCHEMA_LOCATION = f"{NS_ID} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
-# The OAI namespace is the documents' default one (no prefix), as harvesters expect.
-for prefix, uri in (
-    ("", NS_OAI),
-    ("xsi", NS_XSI),
-    ("oai_dc", NS_OAI_DC),
-    ("dc", NS_DC),
-    ("oai-identifier", NS_ID),
-):
-    ET.register_namespace(prefix, uri)
-
-METADATA_FORMATS = {
-    "oai_dc": (f"{NS_OAI_DC}", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
-}
-GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-TOKEN_SALT = "articles.oai.resumption"  # noqa: S105 (a signing salt, not a secret)
-# verb: (required arguments, optional arguments); resumptionToken is always exclusive.
-VERBS = {
-    "Identify": (set(), set()),
-    "ListMetadataFormats": (set(), {"identifier"}),
-    "ListSets": (set(), set()),
-    "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set"}),
-    "ListRecords": ({"metadataPrefix"}, {"from", "until", "set"}),
-    "GetRecord": ({"identifier", "metadataPrefix"}, set()),
-}
-RESUMABLE = {"ListSets", "ListIdentifiers", "ListRecords"}
-# Characters XML 1.0 cannot carry at all; OCR text occasionally holds some.
-NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-
-
-class OAIError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def xml_text(value) -> str:
-    return NOT_XML.sub("", str(value or ""))
-
-
-def datestamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def identifier(article_pk: int) -> str:
-    return f"oai:{settings.OAI_REPOSITORY_IDENTIFIER}:{article_pk}"
-
-
-def article_pk(oai_identifier: str) -> int | None:
-    prefix = f"oai:{settings.OAI_REPOSITORY_IDENTIFIER}:"
-    rest = oai_identifier[len(prefix) :] if oai_identifier.startswith(prefix) else ""
-    return int(rest) if rest.isascii() and rest.isdigit() and len(rest) < 19 else None
-
-
-@dataclass(frozen=True)
-class Bound:
-    """A from/until argument: the instant it names, its granularity, and the end of
-    the day or second it names (until is inclusive)."""
-
-    when: datetime
-    day: bool
-    end: datetime
-
-
-def parse_bound(value: str, name: str) -> Bound:
-    try:
-        if DAY.match(value):
-            when = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-            return Bound(when, True, when + timedelta(days=1))
-        if SECOND.match(value):
-            when = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-            return Bound(when, False, when + timedelta(seconds=1))
-    except ValueError:
-        pass
-    except OverflowError as exc:  # the last day Python's calendar holds
-        raise OAIError("badArgument", f"参数 {name} 的日期超出范围。") from exc
-    raise OAIError(
-        "badArgument", f"参数 {name} 的日期格式无效：应为 YYYY-MM-DD 或 {GRANULARITY}。"
-    )
-
-
-@dataclass
-class ListRequest:
-    verb: str
-    prefix: str
-    set_spec: str = ""
-    start: str = ""
-    until: str = ""
-    after: int = 0
-    cursor: int = 0
-
-    def token(self, after: int, cursor: int) -> str:
-        data = {
-            "v": self.verb,
-            "p": self.prefix,
-            "s": self.set_spec,
-            "f": self.start,
-            "u": self.until,
-            "a": after,
-            "c": cursor,
-        }
-        return signing.dumps(data, salt=TOKEN_SALT, compress=True)
-
-    @classmethod
-    def from_token(cls, verb: str, token: str) -> ListRequest:
-        try:
-            data = signing.loads(token, salt=TOKEN_SALT)
-            request = cls(
-                verb=data["v"],
-                prefix=data["p"],
-                set_spec=data["s"],
-                start=data["f"],
-                until=data["u"],
-                after=int(data["a"]),
-                cursor=int(data["c"]),
-            )
-        except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-            raise OAIError("badResumptionToken", "续传令牌无效或已损坏。") from exc
-        if request.verb != verb:
-            raise OAIError("badResumptionToken", "续传令牌不属于这个动词。")
-        return request
-
-
-def validate(args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
-    """The verb and its single-valued arguments, or the protocol error the request deserves."""
-    verbs = args.get("verb", [])
-    if len(verbs) != 1 or verbs[0] not in VERBS:
-        raise OAIError(
-            "badVerb", "缺少 verb 参数、verb 重复或不是合法的 OAI-PMH 动词。"
-        )
-    verb = verbs[0]
-    values = {}
-    for name, given in args.items():
-        if name == "verb":
-            continue
-        if len(given) != 1:
-            raise OAIError("badArgument", f"参数 {name} 重复。")
-        if "\x00" in given[0]:  # no identifier, set or date holds one
-            raise OAIError("badArgument", f"参数 {name} 含有非法字符。")
-        values[name] = given[0]
-    required, optional = VERBS[verb]
-    if "resumptionToken" in values:
-        if verb not in RESUMABLE:
-            raise OAIError("badArgument", f"{verb} 不接受 resumptionToken。")
-        if len(values) > 1:
-            raise OAIError("badArgument", "resumptionToken 必须单独使用。")
-        return verb, values
-    unknown = set(values) - required - optional
-    if unknown:
-        raise OAIError(
-            "badArgument", f"{verb} 不接受参数：{'、'.join(sorted(unknown))}。"
-        )
-    missing = required - set(values)
-    if missing:
-        raise OAIError(
-            "badArgument", f"{verb} 缺少参数：{'、'.join(sorted(missing))}。"
-        )
-    return verb, values
-
+from articles.research.oai_protocol import (
+    DC_SCHEMA_LOCATION,
+    GRANULARITY,
+    ID_SCHEMA_LOCATION,
+    METADATA_FORMATS,
+    NS_DC,
+    NS_ID,
+    NS_OAI,
+    NS_OAI_DC,
+    NS_XSI,
+    SCHEMA_LOCATION,
+    ListRequest,
+    OAIError,
+    article_pk,
+    datestamp,
+    identifier,
+    parse_bound,
+    validate,
+    xml_text,
+)
 
 # ---------------------------------------------------------------- querying
 
 
-def records(request: ListRequest) -> QuerySet[Article]:
-    articles = Article.objects.public()
-    if request.set_spec:
-        articles = articles.filter(column__slug=request.set_spec)
+def in_bounds(request: ListRequest, rows, field: str):
     if request.start:
-        articles = articles.filter(
-            updated_at__gte=parse_bound(request.start, "from").when
-        )
+        rows = rows.filter(**{f"{field}__gte": parse_bound(request.start, "from").when})
     if request.until:
-        articles = articles.filter(
-            updated_at__lt=parse_bound(request.until, "until").end
-        )
-    return articles
+        rows = rows.filter(**{f"{field}__lt": parse_bound(request.until, "until").end})
+    return rows
+
+
+def records(request: ListRequest):
+    """The public articles and the tombstones a list request selects (two querysets)."""
+    articles = Article.objects.public()
+    tombstones = Tombstone.objects.all()
+    if request.set_spec == NO_COLUMN_SET:
+        articles = articles.filter(column__isnull=True)
+    elif request.set_spec:
+        articles = articles.filter(column__slug=request.set_spec)
+    if request.set_spec:
+        tombstones = tombstones.filter(set_spec=request.set_spec)
+    return (
+        in_bounds(request, articles, "updated_at"),
+        in_bounds(request, tombstones, "deleted_at"),
+    )
+
+
+def record_pk(item) -> int:
+    return item.article_pk if isinstance(item, Tombstone) else item.pk
 
 
 def list_request(verb: str, values: dict[str, str]) -> ListRequest:
@@ -230,7 +90,7 @@ def list_request(verb: str, values: dict[str, str]) -> ListRequest:
             raise OAIError("badArgument", "from 与 until 的日期粒度必须相同。")
         if bounds[0].when > bounds[1].when:
             raise OAIError("badArgument", "from 晚于 until。")
-    if request.set_spec and not Column.objects.filter(slug=request.set_spec).exists():
+    if request.set_spec and request.set_spec not in set_specs():
         raise OAIError("noRecordsMatch", f"没有集合 {request.set_spec}。")
     return request
 
@@ -264,13 +124,26 @@ def envelope(
     return root
 
 
-def header(parent: ET.Element, article: Article) -> ET.Element:
+def header(parent: ET.Element, item: Article | Tombstone) -> ET.Element:
+    if isinstance(item, Tombstone):
+        element = sub(parent, "header", status="deleted")
+        sub(element, "identifier", identifier(item.article_pk))
+        sub(element, "datestamp", datestamp(item.deleted_at))
+        sub(element, "setSpec", item.set_spec)
+        return element
     element = sub(parent, "header")
-    sub(element, "identifier", identifier(article.pk))
-    sub(element, "datestamp", datestamp(article.updated_at))
-    if article.column_id:
-        sub(element, "setSpec", article.column.slug)
+    sub(element, "identifier", identifier(item.pk))
+    sub(element, "datestamp", datestamp(item.updated_at))
+    sub(element, "setSpec", set_spec(item.column.slug if item.column_id else None))
     return element
+
+
+def record(parent: ET.Element, item, url_for: Callable[[str], str]) -> None:
+    """A record: its header, and for a live article its Dublin Core (a deleted one has none)."""
+    element = sub(parent, "record")
+    header(element, item)
+    if isinstance(item, Article):
+        dublin_core(element, item, url_for(item.get_absolute_url()))
 
 
 def dublin_core(parent: ET.Element, article: Article, url: str) -> None:
@@ -328,12 +201,14 @@ def identify(root: ET.Element, base_url: str) -> None:
     sub(element, "baseURL", base_url)
     sub(element, "protocolVersion", "2.0")
     sub(element, "adminEmail", settings.OAI_ADMIN_EMAIL)
-    earliest = (
-        Article.objects.public().aggregate(m=Min("updated_at"))["m"] or timezone.now()
-    )
+    earliest = [
+        Article.objects.public().aggregate(m=Min("updated_at"))["m"],
+        Tombstone.objects.aggregate(m=Min("deleted_at"))["m"],
+    ]
+    earliest = min((e for e in earliest if e), default=timezone.now())
     sub(element, "earliestDatestamp", datestamp(earliest))
-    # Unpublished articles simply leave the repository: only public data is served.
-    sub(element, "deletedRecord", "no")
+    # Withdrawn, merged and deleted articles keep a tombstone for good.
+    sub(element, "deletedRecord", "persistent")
     sub(element, "granularity", GRANULARITY)
     description = sub(element, "description")
     oai_id = ET.SubElement(
@@ -353,7 +228,7 @@ def identify(root: ET.Element, base_url: str) -> None:
 def list_metadata_formats(root: ET.Element, values: dict[str, str]) -> None:
     if "identifier" in values:
         pk = article_pk(values["identifier"])
-        if pk is None or not Article.objects.public().filter(pk=pk).exists():
+        if pk is None or find(pk) is None:
             raise OAIError("idDoesNotExist", "没有这个标识符的记录。")
     element = sub(root, "ListMetadataFormats")
     for prefix, (namespace, schema) in METADATA_FORMATS.items():
@@ -363,40 +238,56 @@ def list_metadata_formats(root: ET.Element, values: dict[str, str]) -> None:
         sub(fmt, "metadataNamespace", namespace)
 
 
+def set_specs() -> dict[str, str]:
+    """Every set: each column, and the articles without one."""
+    sets = dict(Column.objects.order_by("order", "name").values_list("slug", "name"))
+    sets[NO_COLUMN_SET] = "未归栏目"
+    return sets
+
+
 def list_sets(root: ET.Element, values: dict[str, str]) -> None:
     if "resumptionToken" in values:
         raise OAIError("badResumptionToken", "集合列表没有续传。")
-    columns = list(Column.objects.order_by("order", "name"))
     element = sub(root, "ListSets")
-    for column in columns:
+    for spec, name in set_specs().items():
         item = sub(element, "set")
-        sub(item, "setSpec", column.slug)
-        sub(item, "setName", column.name)
+        sub(item, "setSpec", spec)
+        sub(item, "setName", name)
 
 
 def list_items(
     root: ET.Element, verb: str, values: dict[str, str], url_for: Callable[[str], str]
 ) -> None:
     request = list_request(verb, values)
-    matching = records(request)
-    total = matching.count()
+    articles, tombstones = records(request)
+    total = articles.count() + tombstones.count()
     size = max(1, settings.OAI_PAGE_SIZE)
-    page = list(
-        matching.filter(pk__gt=request.after).for_listing().order_by("pk")[: size + 1]
-    )
+    # Articles and tombstones share one id space (a tombstone is an article's), so
+    # one page is the first `size` ids of both after the token's.
+    page = sorted(
+        [
+            *articles.filter(pk__gt=request.after)
+            .for_listing()
+            .order_by("pk")[: size + 1],
+            *tombstones.filter(article_pk__gt=request.after).order_by("article_pk")[
+                : size + 1
+            ],
+        ],
+        key=record_pk,
+    )[: size + 1]
     if not page:
         raise OAIError("noRecordsMatch", "没有符合条件的记录。")
     more, page = len(page) > size, page[:size]
     element = sub(root, verb)
-    for article in page:
+    for item in page:
         if verb == "ListIdentifiers":
-            header(element, article)
+            header(element, item)
         else:
-            record = sub(element, "record")
-            header(record, article)
-            dublin_core(record, article, url_for(article.get_absolute_url()))
+            record(element, item, url_for)
     if more:
-        token = request.token(after=page[-1].pk, cursor=request.cursor + len(page))
+        token = request.token(
+            after=record_pk(page[-1]), cursor=request.cursor + len(page)
+        )
         sub(
             element,
             "resumptionToken",
@@ -421,14 +312,18 @@ def get_record(
     if values["metadataPrefix"] not in METADATA_FORMATS:
         raise OAIError("cannotDisseminateFormat", "只提供 oai_dc。")
     pk = article_pk(values["identifier"])
-    article = (
-        Article.objects.public().for_listing().filter(pk=pk).first() if pk else None
-    )
-    if article is None:
+    item = find(pk) if pk else None
+    if item is None:
         raise OAIError("idDoesNotExist", "没有这个标识符的记录。")
-    record = sub(sub(root, "GetRecord"), "record")
-    header(record, article)
-    dublin_core(record, article, url_for(article.get_absolute_url()))
+    record(sub(root, "GetRecord"), item, url_for)
+
+
+def find(pk: int) -> Article | Tombstone | None:
+    """The public article or the tombstone with this id."""
+    return (
+        Article.objects.public().for_listing().filter(pk=pk).first()
+        or Tombstone.objects.filter(article_pk=pk).first()
+    )
 
 
 def respond(

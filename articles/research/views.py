@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     JsonResponse,
@@ -18,9 +19,19 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from archive.site import absolute_url
 from articles.models import Article, Author
 from articles.portal import people
-from articles.research import bundle, charts, exports, facets, filtering, oai
+from articles.research import (
+    bundle,
+    charts,
+    exports,
+    facets,
+    filtering,
+    oai,
+    ranges,
+    tallies,
+)
 
 PAGE_SIZES = (20, 50, 100)
 NAME_PAGE_SIZE = 100
@@ -32,6 +43,11 @@ def page_size(request) -> int:
     except ValueError:
         return PAGE_SIZES[0]
     return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def on_site(request):
+    """Paths to absolute URLs under SITE_URL (else this request's host)."""
+    return partial(absolute_url, request=request)
 
 
 def canonical_redirect(request, params: filtering.FilterParams, **extra):
@@ -93,7 +109,7 @@ def export_list(request, fmt):
     if params.outdated:
         return canonical_redirect(request, params)
     results = filtering.article_results(params)
-    chunks = exports.export(filtering.iterate(results), fmt, request.build_absolute_uri)
+    chunks = exports.export(filtering.iterate(results), fmt, on_site(request))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return export_response(chunks, fmt, f"articles-{stamp}")
 
@@ -103,7 +119,7 @@ def cite_article(request, pk, fmt):
     if fmt not in exports.FORMATS:
         raise Http404("不支持这种导出格式。")
     article = get_object_or_404(Article.objects.public().for_listing(), pk=pk)
-    chunks = exports.export([article], fmt, request.build_absolute_uri)
+    chunks = exports.export([article], fmt, on_site(request))
     return export_response(chunks, fmt, f"article-{article.pk}")
 
 
@@ -172,7 +188,7 @@ def author_list(request):
 @require_GET
 def affiliation_list(request):
     sort = people.name_sort(request.GET.get("sort"))
-    page = Paginator(filtering.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
+    page = Paginator(tallies.affiliation_rows(sort), NAME_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -195,16 +211,21 @@ def downloads(request):
 @require_GET
 def download_file(request, name):
     # Only names the exporter writes, looked up among the files it wrote: no path from the URL.
-    match = next((p for p in bundle.published_exports() if p.name == name), None)
-    if match is None or not bundle.EXPORT_NAME.match(name):
+    zip_name = name.removesuffix(bundle.CHECKSUM)
+    match = next((p for p in bundle.published_exports() if p.name == zip_name), None)
+    if match is None or not bundle.EXPORT_NAME.match(zip_name):
         raise Http404("没有这个文件。")
     if bundle.withdrawn_from(match):
         raise Http404("这个全文包含有已撤下的文章，重新导出之前暂不提供下载。")
-    return FileResponse(
-        match.open("rb"),
-        as_attachment=True,
-        filename=match.name,
-        content_type="application/zip",
+    if name != zip_name:
+        checksum = Path(f"{match}{bundle.CHECKSUM}")
+        if not checksum.is_file():
+            raise Http404("没有这个文件。")
+        return ranges.ranged_file_response(
+            request, checksum, content_type="text/plain; charset=utf-8", filename=name
+        )
+    return ranges.ranged_file_response(
+        request, match, content_type="application/zip", filename=match.name
     )
 
 
@@ -216,6 +237,5 @@ def download_file(request, name):
 def oai_endpoint(request):
     data = request.POST if request.method == "POST" else request.GET
     args = {name: data.getlist(name) for name in data}
-    base_url = request.build_absolute_uri(request.path)
-    body = oai.respond(args, base_url, request.build_absolute_uri)
+    body = oai.respond(args, absolute_url(request.path, request), on_site(request))
     return HttpResponse(body, content_type="text/xml; charset=utf-8")

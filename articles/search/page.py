@@ -22,6 +22,13 @@ from articles.search.query import (
     facet_definitions,
     parse_query,
 )
+from articles.search.selection import (
+    YEAR_RANGE,
+    list_links,
+    list_query,
+    narrowed,
+    read_years,
+)
 
 PAGE_SIZE = 20
 MAX_SUGGESTIONS = 4
@@ -33,6 +40,17 @@ class Params:
     sort: str = ""
     page: int = 1
     filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def facet_filters(self) -> dict[str, list[str]]:
+        """The facet values chosen (the date range has inputs of its own)."""
+        return {k: v for k, v in self.filters.items() if k not in YEAR_RANGE}
+
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        return tuple(
+            int(self.filters[k][0]) if k in self.filters else None for k in YEAR_RANGE
+        )
 
 
 def read_params(params) -> Params:
@@ -46,6 +64,7 @@ def read_params(params) -> Params:
         values = list(dict.fromkeys(v for v in values if v))
         if values:
             filters[facet.param] = values
+    filters.update(read_years(params))
     sort = params.get("sort", "")
     try:
         page = max(1, min(int(params.get("page", "1")), 10_000))
@@ -66,7 +85,7 @@ def _base_url() -> str:
 
 @cache
 def _facet_params() -> tuple[str, ...]:
-    return tuple(f.param for f in facet_definitions())
+    return (*(f.param for f in facet_definitions()), *YEAR_RANGE)
 
 
 def search_url(
@@ -148,6 +167,9 @@ class SearchPage:
     facets: list[FacetGroup] = field(default_factory=list)
     active_filters: list[ActiveFilter] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # The same selection in the filtered list, and its exports in every format.
+    list_url: str = ""
+    export_links: list[tuple[str, str, str]] = field(default_factory=list)
     page: int = 1
     num_pages: int = 0
     page_links: list[tuple[int | None, str]] = field(default_factory=list)
@@ -197,7 +219,13 @@ def build_search_page(params, engine=None) -> SearchPage:
     page.clear_filters_url = search_url(q, None, p.sort)
     definitions = facet_definitions()
     labels = {f.param: f for f in definitions}
-    for param, values in p.filters.items():
+    if any(p.years):
+        rest = {k: v for k, v in p.filters.items() if k not in YEAR_RANGE}
+        low, high = (str(y) if y else "" for y in p.years)
+        page.active_filters.append(
+            ActiveFilter("年份", f"{low}–{high}", search_url(q, rest, p.sort))
+        )
+    for param, values in p.facet_filters.items():
         facet = labels[param]
         for value in values:
             rest = {
@@ -214,9 +242,11 @@ def build_search_page(params, engine=None) -> SearchPage:
     if page.unsearchable:
         # Never fall back to everything: a query of nothing but syntax finds nothing.
         return page
+    filters = narrowed(p)
+    page.list_url, page.export_links = list_links(list_query(p, q, sort, filters))
     start = (p.page - 1) * PAGE_SIZE
     pks, page.total, counts = (engine or haystack_engine)(
-        parsed, p.filters, sort, definitions, start, PAGE_SIZE
+        parsed, filters, sort, definitions, start, PAGE_SIZE
     )
     page.num_pages = (page.total + PAGE_SIZE - 1) // PAGE_SIZE
     page.results = load_results(pks, parsed)

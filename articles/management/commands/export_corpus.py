@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             default="",
-            help="写入记录的文章网址前缀，如 https://archive.example.cn",
+            help="写入记录的文章网址前缀，如 https://archive.example.cn（默认取 SITE_URL）",
         )
         parser.add_argument(
             "--publish", action="store_true", help="给了目录时，也打包一份供网站下载"
@@ -34,6 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["verify"]:
             return self.verify(Path(options["verify"]))
+        try:
+            bundle.site_base_url(options["base_url"])
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         progress = self.progress(options["verbosity"])
         directory = options["directory"]
         try:

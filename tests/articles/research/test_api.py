@@ -302,3 +302,26 @@ def test_schema_documents_the_filters(client):
     } <= names
     detail = schema["paths"]["/api/articles/{id}/"]["get"]
     assert "include" in {p["name"] for p in detail["parameters"]}
+
+
+def test_schema_states_every_status_and_every_range(client):
+    """Each operation documents 404 and 429; ids and years state what they accept."""
+    schema = client.get(reverse("research:api_schema"), {"format": "json"}).json()
+    for path, item in schema["paths"].items():
+        for operation in item.values():
+            assert {"200", "404", "429"} <= set(operation["responses"]), path
+            for p in operation.get("parameters", []):
+                if p["name"] in ("id", "author", "affiliation"):
+                    assert p["schema"]["minimum"] == 1, (path, p["name"])
+                    assert p["schema"]["maximum"] == 2**63 - 1
+    listed = {
+        p["name"]: p for p in schema["paths"]["/api/articles/"]["get"]["parameters"]
+    }
+    assert (
+        listed["year_from"]["schema"]["minimum"],
+        listed["year_to"]["schema"]["maximum"],
+    ) == (1900, 2200)
+    assert listed["sort"]["schema"]["enum"] == ["author", "newest", "oldest", "title"]
+    assert "默认 newest" in listed["sort"]["description"]
+    assert "最多 10 个" in listed["author"]["description"]
+    assert "-date" not in str(schema)

@@ -15,6 +15,13 @@ from articles.research import bundle
 from tests.seed import find, import_seed
 
 pytestmark = pytest.mark.django_db
+SITE = "https://archive.example.cn"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """The site's public address, which a bundle needs outside DEBUG."""
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -135,7 +142,8 @@ def test_published_zip_is_listed_and_streamed(seed, tmp_path, client):
         for name in (
             "../settings.py",
             "corpus-x.zip",
-            zip_path.name + ".sha256",
+            "corpus-x.zip.sha256",
+            zip_path.name + ".ids",
             "..%2Fsecret_key",
         ):
             assert client.get(reverse("research:downloads") + name).status_code == 404
@@ -188,3 +196,73 @@ def test_a_zip_that_does_not_say_what_it_holds_is_not_served(seed, tmp_path, cli
         Path(f"{zip_path}{bundle.CONTENTS}").unlink()
         url = reverse("research:download_file", args=[zip_path.name])
         assert client.get(url).status_code == 404
+
+
+def test_the_checksum_is_served_beside_the_zip(seed, tmp_path, client):
+    """`sha256sum -c` on the downloaded .sha256 checks the downloaded zip."""
+    with override_settings(CORPUS_EXPORT_DIR=tmp_path / "exports"):
+        zip_path = bundle.publish_corpus().zip_path
+        page = client.get(reverse("research:downloads")).content.decode()
+        url = reverse("research:download_file", args=[f"{zip_path.name}.sha256"])
+        assert f'href="{url}"' in page
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        line = b"".join(response.streaming_content).decode()
+        assert line == f"{bundle.sha256_file(zip_path)}  {zip_path.name}\n"
+        with zipfile.ZipFile(zip_path) as archive:
+            assert json.loads(archive.read("articles.jsonl").splitlines()[0])[
+                "url"
+            ].startswith(f"{SITE}/article/")
+
+
+def test_a_range_request_gets_that_part_of_the_zip(seed, tmp_path, client):
+    with override_settings(CORPUS_EXPORT_DIR=tmp_path / "exports"):
+        zip_path = bundle.publish_corpus().zip_path
+        whole = zip_path.read_bytes()
+        url = reverse("research:download_file", args=[zip_path.name])
+        full = client.get(url)
+        assert full.status_code == 200 and full["Accept-Ranges"] == "bytes"
+        assert int(full["Content-Length"]) == len(whole)
+
+        part = client.get(url, HTTP_RANGE="bytes=100-199")
+        assert part.status_code == 206
+        assert part["Content-Range"] == f"bytes 100-199/{len(whole)}"
+        assert part["Content-Length"] == "100"
+        assert b"".join(part.streaming_content) == whole[100:200]
+
+        rest = client.get(url, HTTP_RANGE="bytes=1000-")
+        assert b"".join(rest.streaming_content) == whole[1000:]
+        tail = client.get(url, HTTP_RANGE="bytes=-22")
+        assert b"".join(tail.streaming_content) == whole[-22:]
+
+        beyond = client.get(url, HTTP_RANGE=f"bytes={len(whole)}-")
+        assert beyond.status_code == 416
+        assert beyond["Content-Range"] == f"bytes */{len(whole)}"
+        # A copy older than the file resumes nothing: the whole file again.
+        stale = client.get(
+            url, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE="Mon, 01 Jan 2001 00:00:00 GMT"
+        )
+        assert stale.status_code == 200
+        fresh = client.get(
+            url, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE=full["Last-Modified"]
+        )
+        assert fresh.status_code == 206
+
+
+def test_no_bundle_without_the_site_address_outside_debug(seed, tmp_path, settings):
+    settings.SITE_URL = ""
+    settings.CORPUS_EXPORT_DIR = tmp_path / "exports"
+    with pytest.raises(CommandError, match="未设置网站地址.*SITE_URL"):
+        call_command("export_corpus", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="SITE_URL"):
+        call_command("export_corpus", str(tmp_path / "c"), stdout=StringIO())
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "c").exists()
+    # --base-url says it; so does SITE_URL; and DEBUG allows relative URLs for a try.
+    call_command(
+        "export_corpus", "--base-url", SITE, stdout=StringIO(), stderr=StringIO()
+    )
+    settings.DEBUG = True
+    call_command("export_corpus", str(tmp_path / "d"), verbosity=0, stdout=StringIO())
+    first = (tmp_path / "d" / "articles.jsonl").read_text(encoding="utf-8")
+    assert json.loads(first.splitlines()[0])["url"].startswith("/article/")

@@ -159,6 +159,8 @@ def test_endnote_tagged_format(seed, client):
         and record["%8"] == ["2019-12-16"]
         and record["%P"] == ["7"]
     )
+    # The column is the article's section (%&); nothing is filed as a keyword.
+    assert record["%&"] == ["观点"] and "%K" not in record
 
 
 def test_noteexpress_format(seed, client):

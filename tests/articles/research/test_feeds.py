@@ -55,7 +55,11 @@ def test_atom_feed(seed, client):
         if e.findtext("a:title", namespaces=ATOM) == "推动“双创”活动持续发展的政策建议"
     )
     assert entry.findtext("a:summary", namespaces=ATOM) == find(seed, "双创").lede
-    assert entry.findtext("a:author/a:name", namespaces=ATOM) == "李长安、刘娜"
+    # One author element per person, in printed order.
+    assert [a.text for a in entry.findall("a:author/a:name", ATOM)] == [
+        "李长安",
+        "刘娜",
+    ]
     assert (
         entry.find("a:updated", ATOM) is not None
         and entry.find("a:published", ATOM) is not None
@@ -90,7 +94,8 @@ def test_hostile_text_stays_well_formed(client, make_article):
     item = fetch(client, "feed_rss").find("channel/item")
     assert item.findtext("title") == "<b>粗体</b>标题"
     # The description is HTML: the text escaped once more (see the feedparser test).
-    assert item.findtext("description") == "提要有控制字符 &amp; &lt;script&gt;"
+    # (An undated page's article first says its date is when it became public.)
+    assert item.findtext("description").endswith("提要有控制字符 &amp; &lt;script&gt;")
 
 
 def as_text(detail) -> str:
@@ -111,5 +116,84 @@ def test_markup_in_a_lede_reaches_feed_readers_as_text(client, make_article, nam
     assert not feed.bozo
     (entry,) = feed.entries
     assert entry.link.endswith(f"/article/{article.pk}/")
-    assert as_text(entry.summary_detail) == article.lede
+    assert as_text(entry.summary_detail).endswith(article.lede)
     assert as_text(entry.title_detail) == article.title
+
+
+def every_feed() -> list[str]:
+    from articles.models import Column
+
+    urls = [reverse("research:feed_rss"), reverse("research:feed_atom")]
+    for slug in Column.objects.values_list("slug", flat=True):
+        urls += [
+            reverse("research:column_feed_rss", args=[slug]),
+            reverse("research:column_feed_atom", args=[slug]),
+        ]
+    return urls
+
+
+def test_every_feed_parses_with_an_author_for_every_entry(seed, client):
+    """feedparser reads every feed cleanly; each entry names its people (or the paper)."""
+    seen = 0
+    for url in every_feed():
+        feed = feedparser.parse(client.get(url).content)
+        assert not feed.bozo, (url, feed.get("bozo_exception"))
+        for entry in feed.entries:
+            assert entry.get("authors") and all(a.get("name") for a in entry.authors)
+            seen += 1
+        if url.endswith(".atom"):
+            assert feed.feed.author == "工人日报"
+    assert seen >= 2 * Article.objects.public().count()
+    atom = feedparser.parse(client.get(reverse("research:feed_atom")).content)
+    by_title = {e.title: e for e in atom.entries}
+    two = by_title["推动“双创”活动持续发展的政策建议"]
+    assert [a.name for a in two.authors] == ["李长安", "刘娜"]
+    rss = feedparser.parse(client.get(reverse("research:feed_rss")).content)
+    two = next(e for e in rss.entries if e.title == two.title)
+    assert [a.name for a in two.authors] == ["李长安", "刘娜"]
+
+
+def test_a_piece_without_a_named_person_is_the_newspapers(client, make_article):
+    make_article(title="无署名短评")
+    (entry,) = feedparser.parse(
+        client.get(reverse("research:feed_atom")).content
+    ).entries
+    assert [a.name for a in entry.authors] == ["工人日报"]
+
+
+def test_an_undated_article_is_dated_when_it_became_public_and_says_so(
+    client, make_article, make_issue
+):
+    from datetime import UTC, datetime
+
+    article = make_article(issue=make_issue(publication_date=None), lede="提要")
+    became_public = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    Article.objects.filter(pk=article.pk).update(
+        public_since=became_public, created_at=datetime(2025, 1, 1, tzinfo=UTC)
+    )
+    (entry,) = feedparser.parse(
+        client.get(reverse("research:feed_atom")).content
+    ).entries
+    assert entry.published_parsed[:5] == (2026, 3, 1, 8, 0)
+    assert as_text(entry.summary_detail).startswith(
+        "（刊期未详，此处日期为本文在档案中公开的时间。）"
+    )
+
+
+def test_column_pages_announce_their_feeds(seed, client):
+    from articles.models import Column
+
+    column = Column.objects.get(slug="redian-sikao")
+    page = html.fromstring(client.get(column.get_absolute_url()).content)
+    links = {
+        link.get("type"): link.get("href")
+        for link in page.xpath('//head/link[@rel="alternate"]')
+    }
+    assert links == {
+        "application/atom+xml": reverse(
+            "research:column_feed_atom", args=[column.slug]
+        ),
+        "application/rss+xml": reverse("research:column_feed_rss", args=[column.slug]),
+    }
+    feed = feedparser.parse(client.get(links["application/atom+xml"]).content)
+    assert not feed.bozo and len(feed.entries) == 2

@@ -49,7 +49,7 @@ def test_identify(seed, client):
     assert identify.findtext("oai:protocolVersion", namespaces=NS) == "2.0"
     assert identify.findtext("oai:baseURL", namespaces=NS) == "http://testserver/oai"
     assert identify.findtext("oai:granularity", namespaces=NS) == "YYYY-MM-DDThh:mm:ssZ"
-    assert identify.findtext("oai:deletedRecord", namespaces=NS) == "no"
+    assert identify.findtext("oai:deletedRecord", namespaces=NS) == "persistent"
     assert (
         identify.findtext("oai:repositoryName", namespaces=NS) == "工人日报理论版档案"
     )
@@ -71,7 +71,10 @@ def test_list_metadata_formats_and_sets(seed, client):
         )
         for s in sets.iter("{http://www.openarchives.org/OAI/2.0/}set")
     }
-    assert specs["redian-sikao"] == "热点思考" and len(specs) == 5
+    assert specs["redian-sikao"] == "热点思考" and len(specs) == 6
+    assert (
+        specs["column.none"] == "未归栏目"
+    )  # articles without a column have a set too
 
 
 def test_get_record_in_dublin_core(seed, client):
