@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from archive.ingest.parsing.records import Flag, Person
 from archive.ingest.parsing.units import (
     DIGEST_COLUMN,
+    MAX_LEDE,
     NEWS_LEAD,
     SKIPPED,
     Unit,
@@ -133,6 +134,9 @@ def _add(draft: Draft, unit: Unit) -> None:
     if unit.kind == "quote" and draft.has_title and not draft.opened:
         unit.kind = "heading"  # ——记某某: a subtitle under the title, not a quote
     kind = unit.kind
+    if kind in ("byline", "reporter") and _lede_above_byline(draft):
+        draft.lede, draft.items = draft.items, []
+        draft.flag("lede_guess", "署名上方的短段判为提要（未见“观点”标签），请核对。")
     if kind == "heading":
         if not draft.opened and not draft.headless:
             draft.headings.append(unit)
@@ -169,6 +173,17 @@ def _add(draft: Draft, unit: Unit) -> None:
     else:
         draft.expect_lede = False
         draft.items.append(unit)
+
+
+def _lede_above_byline(draft: Draft) -> bool:
+    # Title, one short complete paragraph, byline: the paragraph is the lede box
+    # printed above the byline, not the body (a body never precedes its byline).
+    if draft.lede or draft.byline or draft.reporters or not draft.has_title:
+        return False
+    if len(draft.items) != 1 or draft.items[0].kind != "text":
+        return False
+    first = draft.items[0]
+    return not first.dangling and len(first.key) <= MAX_LEDE
 
 
 def _only_fragments(draft: Draft) -> bool:

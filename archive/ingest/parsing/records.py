@@ -58,3 +58,33 @@ class ParsedPage:
             ],
             "flags": [asdict(f) for f in self.flags],
         }
+
+
+# Which label fields each flag puts in doubt, so an editor (and the generated-layout
+# test) knows what a flag covers; "piece" means the piece's boundaries themselves.
+_AUTHORS = ("author names", "affiliation", "province")
+FLAG_FIELDS: dict[str, tuple[str, ...]] = {
+    "moved_text": ("lede", "opening", "title", "kicker", *_AUTHORS),
+    "layout_unclear": ("lede", "opening", *_AUTHORS),
+    "orphan_text": ("piece", "title", "kind", "column"),
+    "unattached_text": ("piece",),
+    "kind_guess": ("kind", "column", "piece"),
+    "title_guess": ("title", "kicker"),
+    "kicker_guess": ("title", "kicker"),
+    "title_split": ("title", "kicker", "opening"),
+    "title_missing": ("title",),
+    "title_corrected": ("title",),
+    "lede_guess": ("lede", "opening"),
+    "duplicate_passage": ("opening",),
+    "leading_heading": ("opening",),
+    "name_mismatch": ("author names",),
+    "author_name_missing": ("author names",),
+    "note_unmatched": _AUTHORS,
+    "note_ambiguous": ("affiliation", "province"),
+    "affiliation_choice": ("affiliation", "province"),
+    "affiliation_missing": ("affiliation", "province"),
+    "province_unknown": ("province",),
+    "province_ambiguous": ("province",),
+    "province_guess": ("province",),
+    "column_guess": ("column",),
+}
