@@ -140,7 +140,12 @@ def _add(draft: Draft, unit: Unit) -> None:
     if kind == "heading":
         if not draft.opened and not draft.headless:
             draft.headings.append(unit)
-        elif draft.header and not draft.has_title and _only_fragments(draft):
+        elif (
+            draft.header
+            and not draft.has_title
+            and draft.fragment
+            and _only_fragments(draft)
+        ):
             # Text between a column header and its title is debris from elsewhere.
             draft.strays, draft.items = draft.items, []
             draft.headings.append(unit)
@@ -178,7 +183,9 @@ def _add(draft: Draft, unit: Unit) -> None:
 def _lede_above_byline(draft: Draft) -> bool:
     # Title, one short complete paragraph, byline: the paragraph is the lede box
     # printed above the byline, not the body (a body never precedes its byline).
-    if draft.lede or draft.byline or draft.reporters or not draft.has_title:
+    if draft.lede or draft.byline or draft.reporters:
+        return False
+    if not (draft.has_title or draft.header):
         return False
     if len(draft.items) != 1 or draft.items[0].kind != "text":
         return False

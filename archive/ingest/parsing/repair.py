@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 
 from archive.ingest.parsing.grouping import Draft
 from archive.ingest.parsing.people import parse_note
 from archive.ingest.parsing.records import Flag
 from archive.ingest.parsing.units import CJK, MAX_LEDE, Unit
 from archive.ingest.text import word_runs_across
+
+TOPIC_WEIGHT = 6  # a perfect topic match weighs as much as a sentence running on
 
 #
 # Text that OCR put in the wrong place becomes a headless draft, a "block": a byline
@@ -135,11 +139,48 @@ def _opens(block: Draft, target: Draft) -> bool:
     )
 
 
-def _score(block: Draft, target: Draft, previous: Draft | None) -> float | None:
+def _bigrams(draft: Draft) -> Counter[str]:
+    units = list(draft.headings) + list(draft.lede) + list(draft.items)
+    text = "".join(u.bare for u in units)
+    if draft.header and draft.header.rest:
+        text += re.sub(r"[\W_]", "", draft.header.rest)
+    return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+
+class Topics:
+    """Words a piece is about: tf-idf of character bigrams over the page's pieces."""
+
+    def __init__(self, drafts: list[Draft]) -> None:
+        self.counts = {id(d): _bigrams(d) for d in drafts}
+        df: Counter[str] = Counter()
+        for counts in self.counts.values():
+            df.update(counts.keys())
+        n = len(drafts) + 1
+        self.idf = {g: math.log(n / (1 + c)) for g, c in df.items()}
+
+    def _vector(self, counts: Counter[str]) -> dict[str, float]:
+        return {g: c * self.idf.get(g, 0.0) for g, c in counts.items()}
+
+    def similarity(self, block: Draft, target: Draft) -> float:
+        a = self._vector(_bigrams(block))
+        b = self._vector(self.counts.get(id(target)) or _bigrams(target))
+        dot = sum(v * b.get(g, 0.0) for g, v in a.items())
+        norm = math.sqrt(
+            sum(v * v for v in a.values()) * sum(v * v for v in b.values())
+        )
+        return dot / norm if norm else 0.0
+
+
+def _score(
+    block: Draft, target: Draft, previous: Draft | None, topics: Topics | None = None
+) -> float | None:
     """How well a block fits a piece; None when it cannot belong there."""
     if target.headless or block.titled or (target is block.host and not block.fragment):
         return None
     score = 0.0
+    if topics is not None:
+        # Text about what the piece is about: a lede repeats its title's words.
+        score += TOPIC_WEIGHT * topics.similarity(block, target)
     if block.lede:
         if target.lede or target.graphic or target.digest:
             return None
@@ -212,6 +253,7 @@ def _insert(block: Draft, target: Draft) -> None:
 def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
     """Give each block to the piece it fits best; returns the blocks that fit none."""
     pending = sorted(blocks, key=lambda b: b.position)
+    topics = Topics(drafts)
     while pending:
         best = None
         for block in pending:
@@ -220,7 +262,7 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
             ]
             previous = max(before, key=lambda d: d.position, default=None)
             for target in drafts:
-                score = _score(block, target, previous)
+                score = _score(block, target, previous, topics)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:

@@ -19,7 +19,7 @@ from archive.ingest import places, tables
 from archive.ingest.parsing import parse_page
 from archive.ingest.parsing.grouping import group
 from archive.ingest.parsing.repair import repair
-from archive.ingest.parsing.units import segment
+from archive.ingest.parsing.units import segment, strip_markers
 
 ROOT = Path(__file__).resolve().parents[3]
 PAGES = sorted((ROOT / "fixtures" / "pages").glob("*.txt"))
@@ -210,7 +210,7 @@ def glue_letter(blocks: list[Block], rng: random.Random) -> str:
         return ""
     block = rng.choice(found)
     letter = rng.choice("ABCDEFGH")
-    block.header = [letter + block.header[0]]
+    block.header = [letter + strip_markers(block.header[0])[0]]
     return "layout letter glued to a column header"
 
 
@@ -249,7 +249,9 @@ def swap_people(blocks: list[Block], rng: random.Random) -> str:
     cities = _cities()
     swapped = False
     for block in _articles(blocks):
-        for author in block.label.get("authors") or []:
+        authors = block.label.get("authors") or []
+        renamed: dict[str, str] = {}  # one new institution per old one on the block
+        for author in authors:
             old = author.get("name")
             if old and old in " ".join(block.byline + block.note):
                 new = _new_name(rng, taken)
@@ -257,11 +259,15 @@ def swap_people(blocks: list[Block], rng: random.Random) -> str:
                 author["name"] = new
                 swapped = True
             aff = author.get("affiliation")
-            if aff and any(aff in line for line in block.note):
-                province, city = rng.choice(cities)
-                kind = rng.choice(("总工会", "委党校", "职业技术学院"))
-                new_aff = f"{province}{city}{kind}"
-                _replace(block, aff, new_aff, roles=("note",))
+            if author.get("affiliation_alternatives") and aff not in renamed:
+                continue  # a role naming several posts: the note abbreviates them
+            if aff in renamed or (aff and any(aff in line for line in block.note)):
+                if aff not in renamed:
+                    province, city = rng.choice(cities)
+                    kind = rng.choice(("总工会", "委党校", "职业技术学院"))
+                    renamed[aff] = f"{province}{city}{kind}"
+                    _replace(block, aff, renamed[aff], roles=("note",))
+                new_aff = renamed[aff]
                 author["affiliation"], author["affiliation_alternatives"] = new_aff, []
                 author["province"] = places.province_of(new_aff)
                 swapped = True
