@@ -90,7 +90,9 @@ def _set_from_note(person: Person, unit: bool, text: str, draft: Draft) -> None:
         return
     person.affiliation, person.role = places.split_role(text)
     institutions = places.role_institutions(text)[0]
-    if len(institutions) > 1:
+    # Employer over honours is decided by data/post_kinds.tsv; flagged when two
+    # posts could both be the employer (a legislature and a union).
+    if len(institutions) > 1 and not places.employer(text)[1]:
         draft.flag(
             "affiliation_choice",
             f"“{text}”涉及多个单位（{'、'.join(institutions)}），"
