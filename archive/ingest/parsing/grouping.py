@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.ingest.parsing.people import parse_note, same_person
 from archive.ingest.parsing.records import Flag, Person
 from archive.ingest.parsing.units import (
     DIGEST_COLUMN,
@@ -89,7 +90,12 @@ def group(units: list[Unit]) -> list[Draft]:
             continue
         if unit.kind == "header":
             current = Draft(header=unit)
-        elif current is None or current.ended or _foreign_credit(current, unit):
+        elif (
+            current is None
+            or current.ended
+            or _foreign_credit(current, unit)
+            or _foreign_note(current, unit)
+        ):
             current = Draft(headless=unit.kind != "heading")
         elif unit.kind == "heading" and _starts_piece(current, units, position):
             current = Draft()
@@ -110,6 +116,18 @@ def _foreign_credit(draft: Draft, unit: Unit) -> bool:
     # A graphic's credit under an article with a byline belongs to the next graphic.
     is_article = draft.byline or draft.reporters or draft.lede or draft.notes
     return unit.kind == "graphic_credit" and bool(is_article)
+
+
+def _foreign_note(draft: Draft, unit: Unit) -> bool:
+    # A note naming people the piece's byline does not is another article's note,
+    # printed after the next piece: it becomes a block that finds its article.
+    if unit.kind != "note":
+        return False
+    owners = set(draft.byline) | {p.name for p in draft.reporters if p.name}
+    named = {n for clause in parse_note(unit.note) for n in clause.names}
+    if not owners or not named:
+        return False
+    return not any(same_person(a, b) for a in named for b in owners)
 
 
 def _starts_piece(draft: Draft, units: list[Unit], position: int) -> bool:

@@ -61,7 +61,8 @@ def _note_clause(part: str) -> NoteClause | None:
     return None
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
+    """The same name, or one OCR-misread character apart."""
     # OCR may misread one character of a name between byline and note.
     same = sum(x == y for x, y in zip(a, b, strict=False))
     return len(a) == len(b) and same * 2 > len(a)
@@ -72,7 +73,7 @@ def _find_author(authors: list[Person], name: str, draft: Draft) -> Person:
     person = next((p for p in authors if p.name == name), None)
     if person is None:
         person = next(
-            (p for p in authors if p.name and _same_person(p.name, name)), None
+            (p for p in authors if p.name and same_person(p.name, name)), None
         )
         if person is not None:
             draft.flag(

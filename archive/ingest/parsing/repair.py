@@ -172,7 +172,11 @@ class Topics:
 
 
 def _score(
-    block: Draft, target: Draft, previous: Draft | None, topics: Topics | None = None
+    block: Draft,
+    target: Draft,
+    previous: Draft | None,
+    topics: Topics | None = None,
+    previous_noteless: Draft | None = None,
 ) -> float | None:
     """How well a block fits a piece; None when it cannot belong there."""
     if target.headless or block.titled or (target is block.host and not block.fragment):
@@ -203,8 +207,18 @@ def _score(
             score += 2
     elif not target.items:
         score += 1
-    if block.notes and not target.notes:
+    if block.notes:
+        if target.notes:
+            return None  # an article has one author note
         score += 1  # an author note printed away from its article
+        named = _note_names(block)
+        if named and (target.byline or target.reporters):
+            owners = set(target.byline) | {p.name for p in target.reporters}
+            if not named & owners:
+                return None
+            score += 5  # the note names the byline
+        if not block.items and target is previous_noteless:
+            score += 0.5  # printed after the next piece: the nearest before it
     if block.graphic:
         if target.byline or target.notes or target.reporters or target.lede:
             return None  # a graphic's credit never goes to an article
@@ -261,8 +275,13 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
                 d for d in drafts if d is not block.host and d.position < block.position
             ]
             previous = max(before, key=lambda d: d.position, default=None)
+            noteless = max(
+                (d for d in before if not d.notes),
+                key=lambda d: d.position,
+                default=None,
+            )
             for target in drafts:
-                score = _score(block, target, previous, topics)
+                score = _score(block, target, previous, topics, noteless)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:
