@@ -97,7 +97,9 @@ def group(units: list[Unit]) -> list[Draft]:
             or _foreign_note(current, unit)
         ):
             current = Draft(headless=unit.kind != "heading")
-        elif unit.kind == "heading" and _starts_piece(current, units, position):
+        elif unit.kind == "heading" and (
+            _starts_piece(current, units, position) or _after_loose_text(current)
+        ):
             current = Draft()
         else:
             _add(current, unit)
@@ -116,6 +118,12 @@ def _foreign_credit(draft: Draft, unit: Unit) -> bool:
     # A graphic's credit under an article with a byline belongs to the next graphic.
     is_article = draft.byline or draft.reporters or draft.lede or draft.notes
     return unit.kind == "graphic_credit" and bool(is_article)
+
+
+def _after_loose_text(draft: Draft) -> bool:
+    # Loose text after a finished piece, then a heading: the text is a displaced lede
+    # or paragraph, the heading a title printed apart; each finds its piece on its own.
+    return draft.headless and draft.fragment and not draft.notes and bool(draft.items)
 
 
 def _foreign_note(draft: Draft, unit: Unit) -> bool:
