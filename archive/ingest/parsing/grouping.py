@@ -51,7 +51,9 @@ class Draft:
     @property
     def titled(self) -> bool:
         """Ends with a heading: its own title, printed after the text."""
-        return self.headless and bool(self.items) and self.items[-1].kind == "heading"
+        # With a lede or byline of its own, a closing heading is a subheading.
+        ends = bool(self.items) and self.items[-1].kind == "heading"
+        return self.headless and self.fragment and ends
 
     @property
     def opened(self) -> bool:
