@@ -243,7 +243,22 @@ def _score(
     return score
 
 
+def _lede_printed_after(block: Draft, target: Draft) -> bool:
+    # One short complete paragraph printed after an article that ended (its note
+    # printed) and has no lede: the lede box, printed out of place.
+    if not block.fragment or len(block.items) != 1 or target.lede:
+        return False
+    unit = block.items[0]
+    if unit.kind != "text" or unit.dangling or len(unit.key) > MAX_LEDE:
+        return False
+    if target.graphic or target.digest or not (target.byline or target.notes):
+        return False
+    last = max(target.indices, default=-1)
+    return bool(target.notes) and block.position > last and not _chained(block, target)
+
+
 def _insert(block: Draft, target: Draft) -> None:
+    as_lede = _lede_printed_after(block, target)
     target.indices |= block.indices
     if block.lede:
         target.lede, target.lede_labelled = block.lede, block.lede_labelled
@@ -252,6 +267,9 @@ def _insert(block: Draft, target: Draft) -> None:
     target.notes += block.notes
     target.credits += block.credits
     target.graphic = target.graphic or block.graphic
+    if as_lede:
+        target.lede, block.items = block.items, []
+        target.flag("lede_guess", "印在文末之后的短段判为本文提要，请核对。")
     at = 0
     if block.fragment:
         chained = _chained(block, target)
