@@ -87,9 +87,14 @@ def run(scorer, tmp: Path, count: int = PAGES) -> dict:
     seeds = layouts.seed_blocks(scorer)
     totals: Counter = Counter()
     by_move: dict[str, Counter] = {}
+    by_source: dict[str, Counter] = {}
     worst = []
-    for text, labels, moves in layouts.generate(seeds, count):
+    for n, (text, labels, moves) in enumerate(layouts.generate(seeds, count)):
         result = score(scorer, labels, parse_page(text).as_dict(), tmp)
+        source = by_source.setdefault(layouts.PAGES[n % len(seeds)].stem, Counter())
+        source["fields_right"] += result["fields_right"]
+        source["fields"] += result["fields"]
+        source["unflagged"] += result["unflagged"]
         for key in (
             "fields_right",
             "fields",
@@ -108,7 +113,12 @@ def run(scorer, tmp: Path, count: int = PAGES) -> dict:
             counter["fields"] += result["fields"]
         if result["fields_right"] < result["fields"]:
             worst.append((result["fields"] - result["fields_right"], moves))
-    return {"totals": totals, "by_move": by_move, "worst": sorted(worst)[-5:]}
+    return {
+        "totals": totals,
+        "by_move": by_move,
+        "by_source": by_source,
+        "worst": sorted(worst)[-5:],
+    }
 
 
 def report(outcome: dict) -> str:
@@ -123,6 +133,11 @@ def report(outcome: dict) -> str:
     for move, c in sorted(outcome["by_move"].items()):
         lines.append(f"  {move}: {c['fields_right']}/{c['fields']}")
     lines += [f"  {k}: {v}" for k, v in sorted(t.items()) if k.startswith("unflagged ")]
+    for source, c in sorted(outcome["by_source"].items()):
+        lines.append(
+            f"  from seed {source}: {c['fields_right']}/{c['fields']}, "
+            f"unflagged {c['unflagged']}"
+        )
     return "\n".join(lines)
 
 
@@ -152,7 +167,7 @@ def test_generation_is_deterministic(scorer):
     assert first == [t for t, _, _ in layouts.generate(seeds, 20)]
 
 
-def _moves_pages(scorer, name: str, count: int = 60):
+def _moves_pages(scorer, name: str, count: int = 45):
     seeds = layouts.seed_blocks(scorer)
     return [
         (t, lab) for t, lab, moves in layouts.generate(seeds, count) if name in moves
