@@ -8,6 +8,7 @@ from archive.ingest.cleaning import clean_ocr, suggest_corrections
 from archive.ingest.parsing.grouping import Draft
 from archive.ingest.parsing.repair import _overlap
 from archive.ingest.parsing.units import (
+    BULLET,
     CJK,
     CJK_CHAR,
     DEFAULT_COLUMN,
@@ -172,6 +173,27 @@ def drop_leading_headings(draft: Draft, title_parts: list[str]) -> None:
                 "leading_heading",
                 f"正文开头的小标题“{unit.text}”未计入正文（见 OCR 原文），请核对。",
             )
+
+
+BOX_LINE = 60  # an explainer box is headings and short lines (a list of answers)
+
+
+def settle_box(draft: Draft) -> None:
+    """A titled piece with no column, byline or note, laid out as a list, is a box."""
+    if draft.graphic or draft.digest or not draft.has_title:
+        return
+    if draft.header or draft.byline or draft.reporters or draft.notes or draft.lede:
+        return
+    texts = [u for u in draft.items if u.kind == "text"]
+    headings = [u for u in draft.items if u.kind == "heading"]
+    bullets = [u for u in texts if BULLET.match(u.text)]
+    short = [u for u in texts if len(u.key) <= BOX_LINE]
+    if len(headings) + len(bullets) >= 3 and len(short) * 2 >= len(texts):
+        draft.graphic = True
+        draft.flag(
+            "kind_guess",
+            "没有署名和制作署名，按版式（小标题和短条目）判为图表框，请核对。",
+        )
 
 
 def piece_kind(draft: Draft) -> str:

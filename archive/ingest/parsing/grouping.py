@@ -152,7 +152,21 @@ def _starts_piece(draft: Draft, units: list[Unit], position: int) -> bool:
         return True
     if after.kind == "text" and NEWS_LEAD.match(after.key):
         return True
+    if _leaves_box(draft, units[position], after):
+        return True
     return units[position].key.endswith("——") and after.kind == "heading"
+
+
+def _leaves_box(draft: Draft, heading: Unit, after: Unit) -> bool:
+    # A box (no byline, note or lede; short subheadings over its items) ends where a
+    # heading far longer than its subheadings opens running text: the next title.
+    if not draft.fragment or draft.notes or draft.header or draft.credits:
+        return False
+    subheadings = [len(u.key) for u in draft.items if u.kind == "heading"]
+    if len(subheadings) < 2 or after.kind != "text" or after.dangling:
+        return False
+    typical = sorted(subheadings)[len(subheadings) // 2]
+    return len(heading.key) >= 2 * typical and len(heading.key) >= 12
 
 
 def _add(draft: Draft, unit: Unit) -> None:

@@ -15,6 +15,7 @@ from archive.ingest.parsing.fields import (
     piece_column,
     piece_kind,
     repair_title_fragments,
+    settle_box,
     settle_lede,
     settle_title,
 )
@@ -26,6 +27,7 @@ from archive.ingest.parsing.units import SKIPPED, Unit, segment
 
 
 def build_piece(draft: Draft, units: list[Unit]) -> Piece:
+    settle_box(draft)
     repair_title_fragments(draft)
     adopt_title(draft)
     kicker, title_parts = settle_title(draft)

@@ -149,6 +149,16 @@ def box_between(blocks: list[Block], rng: random.Random) -> str:
     return "box moved"
 
 
+def box_without_credit(blocks: list[Block], rng: random.Random) -> str:
+    """An explainer box printed without its credit line: still its own piece."""
+    boxes = [b for b in blocks if b.label["kind"] == "graphic" and b.note]
+    if not boxes:
+        return ""
+    box = rng.choice(boxes)
+    box.note, box.label["credits"] = [], []
+    return "box without credit"
+
+
 def title_after_body(blocks: list[Block], rng: random.Random) -> str:
     found = [b for b in _articles(blocks) if b.title and b.header]
     if not found:
@@ -317,6 +327,7 @@ def _replace(block: Block, old: str, new: str, roles=("byline", "note")) -> None
 MOVES = (
     reorder,
     box_between,
+    box_without_credit,
     title_after_body,
     lede_after_body,
     note_away,

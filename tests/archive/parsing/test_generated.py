@@ -21,7 +21,7 @@ SCORER = Path(os.environ.get("SCORER", "/work/shared/tools/score_import.py"))
 PAGES = int(os.environ.get("GENERATED_PAGES", "300"))
 # Targets of issue 16; FIELDS_FLOOR is what the parser reaches today (see docs/importing.md).
 FIELDS_TARGET, UNFLAGGED_TARGET = 0.98, 0.01
-FIELDS_FLOOR, UNFLAGGED_CEILING = 0.978, 0.015
+FIELDS_FLOOR, UNFLAGGED_CEILING = 0.975, 0.014
 KIND_CEILING = 0.10
 
 
@@ -178,6 +178,7 @@ def _moves_pages(scorer, name: str, count: int = 45):
     "move",
     [
         "box moved",
+        "box without credit",
         "title printed after its body",
         "lede printed after its body",
         "author note printed after the next piece",
