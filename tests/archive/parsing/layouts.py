@@ -189,6 +189,10 @@ def note_away(blocks: list[Block], rng: random.Random) -> str:
     return "author note printed after the next piece"
 
 
+def _is_heading(line: str) -> bool:
+    return segment(line)[0].kind == "heading"
+
+
 def interleave(blocks: list[Block], rng: random.Random) -> str:
     """Another article's lede, byline and first paragraphs inside an article's body."""
     hosts = [b for b in _articles(blocks) if len(b.body) >= 4 and not b.inserts]
@@ -198,6 +202,8 @@ def interleave(blocks: list[Block], rng: random.Random) -> str:
         return ""
     host, guest = rng.choice(pairs)
     k = rng.randint(1, 2)
+    while k < len(guest.body) - 1 and _is_heading(guest.body[k]):
+        k += 1  # the guest's own text resumes with a paragraph, not a subheading
     at = rng.randint(2, len(host.body) - 1)
     host.inserts[at] = guest.lede + guest.byline + guest.body[:k]
     guest.lede, guest.byline, guest.body = [], [], guest.body[k:]
