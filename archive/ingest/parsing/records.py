@@ -87,4 +87,6 @@ FLAG_FIELDS: dict[str, tuple[str, ...]] = {
     "province_ambiguous": ("province",),
     "province_guess": ("province",),
     "column_guess": ("column",),
+    "quoted_name_missing": ("quoted",),
+    "page_staff": (),  # page staff noted, not a doubt about any piece
 }
