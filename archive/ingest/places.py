@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from archive.ingest import tables
+
 DATA = Path(__file__).resolve().parent / "data"
 
 # Abbreviations such as 省总工会 / 市总工会 refer back to the place named earlier.
@@ -16,6 +18,8 @@ INSTITUTION_END = re.compile(
     r"部|厅|局|委|院|所|办|处|室|馆|站|社|校|会))(.*)$"
 )
 ALIAS_PREFIX_END = re.compile(r"(院|校|学|会|部|所|委|局|厅|中心)$")
+# Posts of rank below this employ (data/post_kinds.tsv); from it up, memberships.
+EMPLOYER_RANKS = 6
 COUNTY_MIN_LENGTH = 3  # two-character county names (城区, 新县, 东区) are common words
 
 
@@ -251,6 +255,61 @@ def role_institutions(role: str | None) -> tuple[list[str], list[str]]:
     return institutions, titles
 
 
+@cache
+def _post_kinds() -> tuple[tuple[str, int, str, str], ...]:
+    """(kind, rank, where, word), longest words first: see data/post_kinds.tsv."""
+    kinds = [
+        (kind, int(rank), where, word)
+        for kind, rank, where, words in tables.rows("post_kinds.tsv")
+        for word in words.split()
+    ]
+    return tuple(sorted(kinds, key=lambda k: -len(k[3])))
+
+
+def post_kind(institution: str, title: str | None = None) -> tuple[str, int]:
+    """The kind of one post (union, school, pool, honorary…) and its rank as employer."""
+    kinds = _post_kinds()
+    for kind, rank, where, word in kinds:
+        # 客座教授 may split as institution 某某大学客座 + title 教授.
+        if where == "title" and (word in (title or "") or institution.endswith(word)):
+            return kind, rank
+    for kind, rank, where, word in kinds:
+        if where == "end" and institution.endswith(word):
+            return kind, rank
+    return "other", 5
+
+
+def role_posts(role: str | None) -> list[tuple[str, str | None]]:
+    """(institution, job title) for each post of a role naming an institution."""
+    posts: list[tuple[str, str | None]] = []
+    earlier: list[str] = []
+    for post in re.split(r"[、,，;；]", re.sub(r"\s+", "", role or "")):
+        institution, title = split_post(post) if post else (None, None)
+        if institution:
+            institution = _expand(institution, earlier)
+            earlier.append(institution)
+            posts.append((institution, title))
+    return posts
+
+
+def employer(role: str | None) -> tuple[str | None, bool]:
+    """The employing institution a role names, and whether the choice is sure.
+
+    Sure when one post outranks every other (a university over an expert pool); not
+    sure when two posts of the employing kinds tie or both employ (a legislature
+    and a union)."""
+    posts = role_posts(role)
+    if not posts:
+        return None, True
+    ranked = sorted(
+        ((post_kind(i, t)[1], n, i) for n, (i, t) in enumerate(posts)),
+    )
+    best = ranked[0]
+    others = [r for r in ranked[1:] if r[2] != best[2]]
+    sure = not others or (others[0][0] > best[0] and others[0][0] >= EMPLOYER_RANKS)
+    return best[2], sure
+
+
 def split_role(role: str | None) -> tuple[str | None, str | None]:
     """Role text to (canonical affiliation, job title words).
 
@@ -263,8 +322,7 @@ def split_role(role: str | None) -> tuple[str | None, str | None]:
     institutions, titles = role_institutions(role)
     if not institutions:
         return None, role
-    # A trade-union paper files a union official under the union; else the first post.
-    chosen = next((i for i in institutions if "工会" in i), institutions[0])
+    chosen = employer(role)[0] or institutions[0]
     title_words = "、".join(titles) if len(institutions) == 1 else role
     return canonical_affiliation(chosen), title_words or None
 

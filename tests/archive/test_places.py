@@ -93,3 +93,31 @@ def test_aliases_from_data():
 def test_split_role(role, affiliation, title):
     assert places.split_role(role) == (affiliation, title)
     assert places.affiliation_from_role(role) == affiliation
+
+
+@pytest.mark.parametrize(
+    ("role", "affiliation", "sure"),
+    [
+        ("某某市委党校教授、全国总工会劳模工匠人才库专家", "某某市委党校", True),
+        ("国家社科基金评审专家库成员、中国劳动关系学院教授", "中国劳动关系学院", True),
+        ("中国劳动关系学院研究员、省政府参事室特约研究员", "中国劳动关系学院", True),
+        ("中国劳动学会兼职副会长、对外经济贸易大学教授", "对外经济贸易大学", True),
+        ("中国社会保障学会会长、中国人民大学教授", "中国人民大学", True),
+        ("某某研究院研究员、某某大学客座教授", "某某研究院", True),
+        ("河北省人大常委会副主任、省总工会主席", "河北省总工会", False),
+        ("某某大学教授、某某研究所研究员", "某某大学", False),
+        ("全国总工会网络工作部部长", "全国总工会网络工作部", True),
+    ],
+)
+def test_employer_over_honours(role, affiliation, sure):
+    """The employing post wins over memberships, pools and honorary posts; a tie is unsure."""
+    assert places.employer(role) == (affiliation, sure)
+    assert places.split_role(role)[0] == affiliation
+
+
+def test_post_kinds_come_from_the_data_file():
+    """A pool, a society and an honorary title rank below any employer."""
+    assert places.post_kind("某某专家委员会")[0] == "pool"
+    assert places.post_kind("某某学会")[0] == "society"
+    assert places.post_kind("某某大学", "兼职教授")[0] == "honorary"
+    assert places.post_kind("某某工会联合会")[0] == "union"
