@@ -440,10 +440,21 @@ class Revision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.article} 第{self.number}版"
+        return f"{self.article} 修订 {self.number}"
 
     def text(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.TEXT_FIELDS}
+
+    @property
+    def changed_labels(self) -> list[str]:
+        """The changed fields as editors call them (标题, 正文), never the code names."""
+        labels = []
+        for name in self.changed_fields or []:
+            try:
+                labels.append(str(Article._meta.get_field(name).verbose_name))
+            except Exception:  # a field since removed: still not shown as a code
+                labels.append("其他")
+        return labels
 
 
 class ReplaceBatch(models.Model):

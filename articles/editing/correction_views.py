@@ -19,7 +19,7 @@ from articles.editing.forms import (
     VersionForm,
 )
 from articles.editing.permissions import requires
-from articles.editing.revisions import Conflict, EditConflict
+from articles.editing.revisions import Conflict, EditConflict, MergeConflict
 from articles.editing.suggestions import dismiss, suggestions_for
 from articles.models import Article, ReaderReport, Revision
 
@@ -49,23 +49,31 @@ def correct(request, model_admin, pk):
                     base_version=form.cleaned_data["base_version"],
                     changes=form.changes(),
                     note=form.cleaned_data["note"],
+                    resolutions=spot_choices(request.POST),
                 )
             except EditConflict as exc:
+                # The form keeps the editor's text and the base it was made from, so
+                # saving again merges again: never the editor's text over theirs.
                 conflict = exc
                 article = exc.article
-                # The editor's own text stays in the form; only the base moves on, so
-                # saving again after merging is accepted.
-                form = CorrectionForm(
-                    {**request.POST.dict(), "base_version": article.version}
-                )
                 messages.error(request, str(exc))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 if revision is None:
                     messages.info(request, UNCHANGED)
-                else:
-                    messages.success(request, f"已保存为第{article.version}版。")
+                    return HttpResponseRedirect(correction_url(article))
+                if revision.merged_with:
+                    messages.success(
+                        request,
+                        f"已与修订 {revision.merged_with} 合并，保存为修订 {article.version}。"
+                        "下方标出了双方的改动。",
+                    )
+                    base = form.cleaned_data["base_version"]
+                    return HttpResponseRedirect(
+                        f"{correction_url(article)}?merged={base}"
+                    )
+                messages.success(request, f"已保存为修订 {article.version}。")
                 return HttpResponseRedirect(correction_url(article))
     else:
         form = CorrectionForm(
@@ -83,6 +91,8 @@ def correct(request, model_admin, pk):
         "form": form,
         "conflict": conflict,
         "conflict_diffs": _conflict_diffs(conflict) if conflict else [],
+        "spots": _spots(conflict, request.POST),
+        "merged_diffs": _merged_diffs(article, request.GET.get("merged", "")),
         "original_diff": diff_html(article.original_ocr, article.body),
         "suggestions": suggestions,
         "suggestion_kinds": _kinds(suggestions),
@@ -93,6 +103,54 @@ def correct(request, model_admin, pk):
         "scan_panel": scan_panel(article),
     }
     return render(request, "admin/articles/article/correct.html", context)
+
+
+def spot_choices(data) -> dict[str, tuple[str, str]]:
+    """The conflict screen's choices: spot key → (theirs | mine | hand, hand text)."""
+    choices = {}
+    for name, key in data.items():
+        if name.startswith("spot-key-"):
+            n = name.removeprefix("spot-key-")
+            choices[key] = (
+                data.get(f"spot-choice-{n}", ""),
+                data.get(f"spot-hand-{n}", ""),
+            )
+    return choices
+
+
+def _spots(conflict, data):
+    """Each overlapping spot with its field's label and the choice already made, if any."""
+    if not isinstance(conflict, MergeConflict):
+        return []
+    chosen = spot_choices(data)
+    return [
+        {
+            "n": n,
+            "spot": spot,
+            "label": Revision._meta.get_field(spot.field).verbose_name,
+            "choice": chosen.get(spot.key(), ("", ""))[0],
+            "hand": chosen.get(spot.key(), ("", spot.mine))[1] or spot.mine,
+        }
+        for n, spot in enumerate(conflict.spots, start=1)
+    ]
+
+
+def _merged_diffs(article, merged: str):
+    """After a merged save: the base the editor started from against the merged text."""
+    try:
+        base = article.revisions.filter(number=int(merged)).first()
+    except ValueError:
+        return []
+    if base is None:
+        return []
+    return [
+        (
+            Revision._meta.get_field(f).verbose_name,
+            diff_html(getattr(base, f), getattr(article, f)),
+        )
+        for f in Revision.TEXT_FIELDS
+        if getattr(base, f) != getattr(article, f)
+    ]
 
 
 def _kinds(suggestions):
@@ -168,7 +226,7 @@ def suggestion(request, model_admin, pk):
         lambda: corrections.apply_suggestions(
             article, suggestions=chosen, editor=request.user, base_version=base_version
         ),
-        f"已采纳 {len(chosen)} 条建议，保存为第{{version}}版。",
+        f"已采纳 {len(chosen)} 条建议，保存为修订 {{version}}。",
     )
 
 
@@ -241,23 +299,44 @@ def history(request, model_admin, pk):
     return render(request, "admin/articles/article/revisions.html", context)
 
 
-@requires(permissions.CORRECT, methods=("POST",))
+@requires(permissions.CORRECT)
 def revert(request, model_admin, pk, number):
+    """Asks first: what the revert would change, and a note saying why; then reverts."""
     article = _article(pk)
     target = get_object_or_404(Revision, article=article, number=number)
-    base_version = _valid(VersionForm(request.POST))["base_version"]
-    return _apply(
-        request,
-        article,
-        lambda: corrections.revert(
+    if request.method == "POST" and request.POST.get("note", "").strip():
+        base_version = _valid(VersionForm(request.POST))["base_version"]
+        return _apply(
+            request,
             article,
-            to=target,
-            editor=request.user,
-            base_version=base_version,
-            note=request.POST.get("note", ""),
-        ),
-        f"已回退到第{number}版的文字，记为第{{version}}版。",
-    )
+            lambda: corrections.revert(
+                article,
+                to=target,
+                editor=request.user,
+                base_version=base_version,
+                note=request.POST.get("note", ""),
+            ),
+            f"已回退到修订 {number} 的文字，记为修订 {{version}}。",
+        )
+    if request.method == "POST":
+        messages.error(request, "回退时请写明理由。")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Article._meta,
+        "title": f"确认回退：《{article.title}》回到修订 {number}",
+        "article": article,
+        "target": target,
+        "base_version": request.POST.get("base_version", article.version),
+        "diffs": [
+            (
+                Revision._meta.get_field(f).verbose_name,
+                diff_html(getattr(article, f), getattr(target, f)),
+            )
+            for f in Revision.TEXT_FIELDS
+            if getattr(article, f) != getattr(target, f)
+        ],
+    }
+    return render(request, "admin/articles/article/revert.html", context)
 
 
 @requires(permissions.CORRECT, methods=("GET",))

@@ -3,7 +3,8 @@
 Every operation snapshots the rows it touches before changing them and is recorded
 by `change_log`, which can put back exactly what it changed. Operations that change
 an article's text take the version the editor started from and write through
-`revisions.write`, so a stale one is refused like a stale correction.
+`revisions.write`, and work on the text as it was at that version: a stale one is
+merged with what others saved since like a correction, or refused where they overlap.
 """
 
 from collections.abc import Mapping, Sequence
@@ -50,6 +51,13 @@ def _write(article: Article, base_versions: Mapping[int, int], *, editor, **chan
     )
 
 
+def _seen_body(article: Article, base_versions: Mapping[int, int]) -> str:
+    """The body the editor saw: at the version they started from."""
+    if article.pk not in base_versions:
+        raise ValidationError("表单已过期（缺少文章版本号），请刷新页面后再操作。")
+    return revisions.text_at(article, base_versions[article.pk])["body"]
+
+
 def split_article(
     article: Article,
     *,
@@ -63,7 +71,7 @@ def split_article(
     note: str = "",
 ) -> Article:
     """The paragraphs from `at_paragraph` on become a new article right after this one."""
-    paragraphs = article.body.split("\n\n")
+    paragraphs = revisions.text_at(article, base_version)["body"].split("\n\n")
     if not 0 < at_paragraph < len(paragraphs):
         raise ValidationError("拆分位置必须在第一段之后、最后一段之前或之上。")
     if not title.strip():
@@ -133,6 +141,8 @@ def merge_articles(
     """
     if first.pk == second.pk:
         raise ValidationError("不能把文章与自己合并。")
+    first_body = _seen_body(first, base_versions)
+    second_body = _seen_body(second, base_versions)
     with transaction.atomic():
         before = change_log.snapshot(_article_rows(first, second))
         existing = set(first.authorships.values_list("pk", flat=True))
@@ -140,7 +150,7 @@ def merge_articles(
             first,
             base_versions,
             editor=editor,
-            changes={"body": "\n\n".join(p for p in (first.body, second.body) if p)},
+            changes={"body": "\n\n".join(p for p in (first_body, second_body) if p)},
             note=f"合并：其后接《{second.title}》的正文",
         )
         _write(
@@ -190,14 +200,15 @@ def move_paragraphs(
     note: str = "",
 ) -> None:
     """Move some paragraphs of `source` into `target` (at a paragraph index, default the end)."""
-    source_paras = source.body.split("\n\n")
+    source_paras = _seen_body(source, base_versions).split("\n\n")
     if not paragraphs or any(not 0 <= i < len(source_paras) for i in paragraphs):
         raise ValidationError("所选段落不存在。")
     if source.pk == target.pk:
         raise ValidationError("源文章与目标文章相同。")
     moving = [source_paras[i] for i in sorted(set(paragraphs))]
     keep = [p for i, p in enumerate(source_paras) if i not in set(paragraphs)]
-    target_paras = [p for p in target.body.split("\n\n") if p] if target.body else []
+    target_body = _seen_body(target, base_versions)
+    target_paras = [p for p in target_body.split("\n\n") if p] if target_body else []
     at = len(target_paras) if at is None else max(0, min(at, len(target_paras)))
     with transaction.atomic():
         before = change_log.snapshot(_article_rows(source, target))
