@@ -79,7 +79,13 @@ class Issue(models.Model):
             parts.append(f"第{self.number}期")
         if self.page_label:
             parts.append(self.page_label)
-        return " ".join(parts) + f"（{self.source_name}）"
+        if not self.publication_date and self.pk:
+            # Without a date, the first article's title tells editors which page it is
+            # (the file name means nothing to them).
+            first = self.articles.order_by("position").values_list("title", flat=True)
+            if first[:1]:
+                parts.append(f"《{first[0]}》")
+        return " ".join(parts)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

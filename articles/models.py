@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.pinyin import name_sort_key
 from articles.querysets import (
@@ -531,4 +532,6 @@ class StructureChange(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.get_operation_display()}（{self.created_at:%Y-%m-%d %H:%M}）"
+        when = timezone.localtime(self.created_at) if self.created_at else None
+        stamp = f"（{when:%Y年%m月%d日 %H:%M}）" if when else ""
+        return f"{self.note or self.get_operation_display()}{stamp}"

@@ -16,7 +16,13 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.editing import correction_views, permissions, structure, structure_views
+from articles.editing import (
+    correction_views,
+    labels,
+    permissions,
+    structure,
+    structure_views,
+)
 from articles.models import (
     Article,
     Authorship,
@@ -45,7 +51,7 @@ class FlagFilter(admin.SimpleListFilter):
         ):
             codes.update(f.get("code", "") for f in flags or [])
         return [("any", "有提示"), ("none", "无提示")] + [
-            (c, c) for c in sorted(codes) if c
+            (c, labels.flag_label(c)) for c in sorted(codes) if c
         ]
 
     def queryset(self, request, queryset):
@@ -116,7 +122,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "lede",
         "body",
         "original_ocr",
-        "review_flags",
+        "flags_list",
         "status",
         "version",
         "created_at",
@@ -138,6 +144,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 last_editor_name=Subquery(last_editor.values("editor__username")[:1]),
             )
         )
+
+    @admin.display(description="待核提示")
+    def flags_list(self, obj):
+        return labels.flags_html(obj.review_flags)
 
     @admin.display(description="提示")
     def flag_count(self, obj):

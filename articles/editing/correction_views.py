@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.scans.selectors import scan_panel
-from articles.editing import corrections, permissions
+from articles.editing import corrections, labels, permissions
 from articles.editing.diffs import diff_html
 from articles.editing.forms import (
     STALE_FORM,
@@ -94,8 +94,11 @@ def correct(request, model_admin, pk):
         "spots": _spots(conflict, request.POST),
         "merged_diffs": _merged_diffs(article, request.GET.get("merged", "")),
         "original_diff": diff_html(article.original_ocr, article.body),
-        "suggestions": suggestions,
+        "suggestions": [
+            {**s, "kind_label": labels.suggestion_kind(s["kind"])} for s in suggestions
+        ],
         "suggestion_kinds": _kinds(suggestions),
+        "flags": labels.flags(article.review_flags),
         "can_verify": corrections.can_verify(request.user, article),
         "revisions": article.revisions.select_related("editor")[:5],
         "reports": article.reader_reports.filter(status=ReaderReport.Status.NEW),
@@ -154,10 +157,11 @@ def _merged_diffs(article, merged: str):
 
 
 def _kinds(suggestions):
+    """(kind, its Chinese name, how many) for the accept-all buttons."""
     kinds = {}
     for s in suggestions:
         kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
-    return sorted(kinds.items())
+    return [(k, labels.suggestion_kind(k), n) for k, n in sorted(kinds.items())]
 
 
 def _conflict_diffs(conflict: EditConflict):

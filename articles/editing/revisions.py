@@ -20,6 +20,8 @@ from articles.models import Article, ReplaceBatch, Revision
 TEXT_FIELDS = Revision.TEXT_FIELDS
 # Identity and bookkeeping: never set by a write (the version is the write's own).
 NOT_WRITABLE = {"id", "version", "original_ocr", "created_at", "updated_at"}
+# Saves that lose the compare-and-set to a concurrent one merge again this often.
+RACE_RETRIES = 3
 
 
 class Conflict(Exception):
@@ -100,22 +102,29 @@ def write(
         names = sorted(str(Article._meta.get_field(n).verbose_name) for n in forbidden)
         raise ValidationError(f"不能这样修改：{'、'.join(names)}")
     with transaction.atomic():
-        current = Article.objects.get(pk=article.pk)
-        merged_with = None
-        if current.version != base_version:
-            changes = _merged(current, base_version, changes, resolutions or {})
-            merged_with, base_version = current.version, current.version
-            note = f"{note}（与修订 {merged_with} 合并）"
-        changed = [
-            name for name, value in changes.items() if getattr(current, name) != value
-        ]
-        if not changed:
-            return None
-        claimed = Article.objects.filter(pk=article.pk, version=base_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:  # another save won the race since the read above
+        for _ in range(RACE_RETRIES):
+            current = Article.objects.get(pk=article.pk)
+            merged_with, claim, writing = None, base_version, changes
+            if current.version != base_version:
+                writing = _merged(current, base_version, changes, resolutions or {})
+                merged_with = claim = current.version
+            changed = [
+                name
+                for name, value in writing.items()
+                if getattr(current, name) != value
+            ]
+            if not changed:
+                return None
+            if Article.objects.filter(pk=article.pk, version=claim).update(
+                version=F("version") + 1
+            ):
+                break
+            # Another save won the race since the read above: merge onto it instead.
+        else:
             raise _conflict(Article.objects.get(pk=article.pk), base_version)
+        changes, base_version = writing, claim
+        if merged_with:
+            note = f"{note}（与修订 {merged_with} 合并）"
         current.version = base_version + 1
         for name in changed:
             setattr(current, name, changes[name])

@@ -51,6 +51,12 @@ def _write(article: Article, base_versions: Mapping[int, int], *, editor, **chan
     )
 
 
+def _named(what: str, note: str) -> str:
+    """A structure change is listed by the articles it touched, then the editor's note."""
+    note = (note or "").strip()
+    return f"{what}：{note}" if note else what
+
+
 def _seen_body(article: Article, base_versions: Mapping[int, int]) -> str:
     """The body the editor saw: at the version they started from."""
     if article.pk not in base_versions:
@@ -120,7 +126,7 @@ def split_article(
         change_log.record(
             Op.SPLIT,
             editor=editor,
-            note=note or f"拆分《{article.title}》",
+            note=_named(f"拆分《{article.title}》", note),
             before=before,
             created=[new, *new.authorships.all()],
         )
@@ -181,7 +187,7 @@ def merge_articles(
         change_log.record(
             Op.MERGE,
             editor=editor,
-            note=note or f"合并《{first.title}》与《{second.title}》",
+            note=_named(f"合并《{first.title}》与《{second.title}》", note),
             before=before,
             created=list(first.authorships.exclude(pk__in=existing)),
         )
@@ -230,7 +236,10 @@ def move_paragraphs(
         )
         target.derived_from.add(source)
         change_log.record(
-            Op.MOVE, editor=editor, note=note or "移动段落", before=before
+            Op.MOVE,
+            editor=editor,
+            note=_named(f"从《{source.title}》移动段落到《{target.title}》", note),
+            before=before,
         )
 
 
@@ -256,7 +265,10 @@ def reorder_articles(
         for position, pk in enumerate(order, start=1):
             Article.objects.filter(pk=pk).update(position=position)
         change_log.record(
-            Op.REORDER, editor=editor, note=note or "调整版面顺序", before=before
+            Op.REORDER,
+            editor=editor,
+            note=_named(f"调整{issue}的文章顺序", note),
+            before=before,
         )
 
 
