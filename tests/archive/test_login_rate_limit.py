@@ -33,3 +33,17 @@ def test_a_successful_login_still_works(client, django_user_model):
         "bianji", password="right-password", is_staff=True
     )
     assert attempt(client, "bianji", "right-password").status_code == 302
+
+
+def test_the_lockout_screen_speaks_chinese_and_names_the_site(
+    client, django_user_model, settings
+):
+    import re
+
+    django_user_model.objects.create_user("bianji", password="right", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = attempt(client, "bianji", "wrong")
+    body = locked.content.decode().split("<body", 1)[1].split(">", 1)[1]
+    visible = re.sub(r"<script.*?</script>|<[^>]+>", " ", body, flags=re.S)
+    assert "理论版档案" in visible and "登录已暂停" in visible
+    assert not re.search(r"[A-Za-z]{4,}", visible)
