@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/concurrent_editors.py [--editors 4] [--saves 5] [--sqlite]
 
 Each editor opens an article's correction screen, inserts a unique marker into the
-body at a random place and saves. Half the saves target one shared article, half a
+body after a random full stop and saves. Half the saves target one shared article, half a
 random one. A save that redirects is accepted (merged, if the redirect says so); one
 that comes back with the conflict screen is refused. Two rounds: without re-saves, and
 with every refused editor pressing 保存 once more on whatever screen came back (a
@@ -59,7 +59,10 @@ def editor_run(base, index, saves, article_ids, results, lock, seed, resave, tag
             name: form_value(html, name)
             for name in ("base_version", "kicker", "title", "lede", "body")
         }
-        at = rng.randrange(len(fields["body"]) + 1)
+        # After a full stop (or at the end): never inside another editor's marker,
+        # which would make that marker unfindable without anything being lost.
+        stops = [i + 1 for i, c in enumerate(fields["body"]) if c == "。"]
+        at = rng.choice(stops or [len(fields["body"])])
         fields["body"] = fields["body"][:at] + marker + fields["body"][at:]
         status, page = browser.post(path, {**fields, "note": f"并发测试 {marker}"})
         outcome = first = outcome_of(status, page, browser.last_location)
@@ -167,6 +170,7 @@ def run(database_url, workdir, args):
             "refused": len(refused),
             "unexplained": len(results) - len(accepted) - len(refused),
             "lost": len(lost),
+            "lost_markers": [r["marker"] for r in lost],
             "missing_revisions": sum(1 for r in accepted if r["marker"] not in notes),
         }
     return report

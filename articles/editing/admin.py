@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from articles.editing import (
     correction_views,
     labels,
+    learned_admin,  # noqa: F401 - registers the learned pairs
     permissions,
     structure,
     structure_views,

@@ -112,7 +112,12 @@ def apply_suggestions(
         )
         for s in suggestions:
             if s.get("kind") != "doubled":
-                LearnedCorrection.record(s["original"], s["replacement"], user=editor)
+                LearnedCorrection.record(
+                    s["original"],
+                    s["replacement"],
+                    user=editor,
+                    context=s.get("key", ""),
+                )
     return revision
 
 
