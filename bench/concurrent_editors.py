@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/concurrent_editors.py [--editors 4] [--saves 5] [--sqlite]
 
 Each editor opens an article's correction screen, inserts a unique marker into the
-body after a random full stop and saves. Half the saves target one shared article, half a
+body after one of its first three full stops and saves. Half the saves target one shared article, half a
 random one. A save that redirects is accepted (merged, if the redirect says so); one
 that comes back with the conflict screen is refused. Two rounds: without re-saves, and
 with every refused editor pressing 保存 once more on whatever screen came back (a
@@ -61,7 +61,9 @@ def editor_run(base, index, saves, article_ids, results, lock, seed, resave, tag
         }
         # After a full stop (or at the end): never inside another editor's marker,
         # which would make that marker unfindable without anything being lost.
-        stops = [i + 1 for i, c in enumerate(fields["body"]) if c == "。"]
+        # Only the first three, so editors often pick the same place: two insertions at
+        # one point overlap and must be refused, not merged in some order.
+        stops = [i + 1 for i, c in enumerate(fields["body"]) if c == "。"][:3]
         at = rng.choice(stops or [len(fields["body"])])
         fields["body"] = fields["body"][:at] + marker + fields["body"][at:]
         status, page = browser.post(path, {**fields, "note": f"并发测试 {marker}"})

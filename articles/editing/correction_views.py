@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.scans.selectors import scan_panel
-from articles.editing import corrections, labels, permissions
+from articles.editing import comparisons, corrections, labels, permissions
 from articles.editing.diffs import diff_html
 from articles.editing.forms import (
     STALE_FORM,
@@ -19,7 +19,7 @@ from articles.editing.forms import (
     VersionForm,
 )
 from articles.editing.permissions import requires
-from articles.editing.revisions import Conflict, EditConflict, MergeConflict
+from articles.editing.revisions import Conflict, EditConflict
 from articles.editing.suggestions import dismiss, suggestions_for
 from articles.models import Article, ReaderReport, Revision
 
@@ -49,7 +49,7 @@ def correct(request, model_admin, pk):
                     base_version=form.cleaned_data["base_version"],
                     changes=form.changes(),
                     note=form.cleaned_data["note"],
-                    resolutions=spot_choices(request.POST),
+                    resolutions=comparisons.spot_choices(request.POST),
                 )
             except EditConflict as exc:
                 # The form keeps the editor's text and the base it was made from, so
@@ -90,10 +90,15 @@ def correct(request, model_admin, pk):
         "article": article,
         "form": form,
         "conflict": conflict,
-        "conflict_diffs": _conflict_diffs(conflict) if conflict else [],
-        "spots": _spots(conflict, request.POST),
-        "merged_diffs": _merged_diffs(article, request.GET.get("merged", "")),
-        "original_diff": diff_html(article.original_ocr, article.body),
+        "conflict_diffs": comparisons.conflict_diffs(conflict) if conflict else [],
+        "spots": comparisons.spots(conflict, request.POST),
+        "merged_diffs": comparisons.merged_diffs(
+            article, request.GET.get("merged", "")
+        ),
+        "raw_diff": request.GET.get("raw") == "1",
+        "original_diffs": comparisons.original_diffs(
+            article, raw=request.GET.get("raw") == "1"
+        ),
         "suggestions": [
             {**s, "kind_label": labels.suggestion_kind(s["kind"])} for s in suggestions
         ],
@@ -108,74 +113,12 @@ def correct(request, model_admin, pk):
     return render(request, "admin/articles/article/correct.html", context)
 
 
-def spot_choices(data) -> dict[str, tuple[str, str]]:
-    """The conflict screen's choices: spot key → (theirs | mine | hand, hand text)."""
-    choices = {}
-    for name, key in data.items():
-        if name.startswith("spot-key-"):
-            n = name.removeprefix("spot-key-")
-            choices[key] = (
-                data.get(f"spot-choice-{n}", ""),
-                data.get(f"spot-hand-{n}", ""),
-            )
-    return choices
-
-
-def _spots(conflict, data):
-    """Each overlapping spot with its field's label and the choice already made, if any."""
-    if not isinstance(conflict, MergeConflict):
-        return []
-    chosen = spot_choices(data)
-    return [
-        {
-            "n": n,
-            "spot": spot,
-            "label": Revision._meta.get_field(spot.field).verbose_name,
-            "choice": chosen.get(spot.key(), ("", ""))[0],
-            "hand": chosen.get(spot.key(), ("", spot.mine))[1] or spot.mine,
-        }
-        for n, spot in enumerate(conflict.spots, start=1)
-    ]
-
-
-def _merged_diffs(article, merged: str):
-    """After a merged save: the base the editor started from against the merged text."""
-    try:
-        base = article.revisions.filter(number=int(merged)).first()
-    except ValueError:
-        return []
-    if base is None:
-        return []
-    return [
-        (
-            Revision._meta.get_field(f).verbose_name,
-            diff_html(getattr(base, f), getattr(article, f)),
-        )
-        for f in Revision.TEXT_FIELDS
-        if getattr(base, f) != getattr(article, f)
-    ]
-
-
 def _kinds(suggestions):
     """(kind, its Chinese name, how many) for the accept-all buttons."""
     kinds = {}
     for s in suggestions:
         kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
     return [(k, labels.suggestion_kind(k), n) for k, n in sorted(kinds.items())]
-
-
-def _conflict_diffs(conflict: EditConflict):
-    base = conflict.article.revisions.filter(number=conflict.base_version).first()
-    if base is None:
-        return []
-    return [
-        (
-            Revision._meta.get_field(f).verbose_name,
-            diff_html(getattr(base, f), getattr(conflict.article, f)),
-        )
-        for f in Revision.TEXT_FIELDS
-        if getattr(base, f) != getattr(conflict.article, f)
-    ]
 
 
 def _valid(form):

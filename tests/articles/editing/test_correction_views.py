@@ -69,7 +69,12 @@ def test_editor_sees_text_beside_the_original_with_a_character_diff(
     client.force_login(staff(django_user_model, "bianji", "编辑"))
     html = client.get(correct_url(article)).content.decode()
     assert "原始 OCR" in html
-    assert '<del class="diff-del">.</del><ins class="diff-ins">。</ins>' in html
+    # By default the cleaner's safe repairs (punctuation width, wrap spaces) are no
+    # change; the switch shows the raw comparison.
+    original = html.split('class="original-diff"')[1].split("</section>")[0]
+    assert "diff-del" not in original and "diff-ins" not in original
+    raw = client.get(correct_url(article), {"raw": "1"}).content.decode()
+    assert '<del class="diff-del">.</del><ins class="diff-ins">。</ins>' in raw
     assert "人会" in html and "入会" in html  # the suggestion is listed
 
 
