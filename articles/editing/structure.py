@@ -75,11 +75,17 @@ def split_article(
     kind: str | None = None,
     copy_authors: bool = False,
     note: str = "",
+    until_paragraph: int | None = None,
 ) -> Article:
-    """The paragraphs from `at_paragraph` on become a new article right after this one."""
+    """Paragraphs `at_paragraph` up to (not including) `until_paragraph`, by default to
+    the end, become a new article right after this one (an excerpt from the middle of a
+    digest leaves the paragraphs before and after it in place)."""
     paragraphs = revisions.text_at(article, base_version)["body"].split("\n\n")
-    if not 0 < at_paragraph < len(paragraphs):
-        raise ValidationError("拆分位置必须在第一段之后、最后一段之前或之上。")
+    until = len(paragraphs) if until_paragraph is None else until_paragraph
+    if not 0 <= at_paragraph < until <= len(paragraphs):
+        raise ValidationError("拆出的段落范围不在本文之内。")
+    if until - at_paragraph == len(paragraphs):
+        raise ValidationError("不能把全文拆出，至少留下一段。")
     if not title.strip():
         raise ValidationError("新文章需要标题。")
     with transaction.atomic():
@@ -90,8 +96,10 @@ def split_article(
             article,
             {article.pk: base_version},
             editor=editor,
-            changes={"body": "\n\n".join(paragraphs[:at_paragraph])},
-            note=f"拆分：第{at_paragraph + 1}段起成为《{title.strip()}》",
+            changes={
+                "body": "\n\n".join(paragraphs[:at_paragraph] + paragraphs[until:])
+            },
+            note=f"拆分：第{at_paragraph + 1}至{until}段成为《{title.strip()}》",
         )
         Article.objects.filter(
             issue=article.issue, position__gt=article.position
@@ -102,7 +110,7 @@ def split_article(
             kind=kind or article.kind,
             position=article.position + 1,
             title=title.strip(),
-            body="\n\n".join(paragraphs[at_paragraph:]),
+            body="\n\n".join(paragraphs[at_paragraph:until]),
             original_ocr="",
             published=article.published,
             # Text an editor has seen is not raw; nor is it verified as a new whole.

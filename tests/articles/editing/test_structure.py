@@ -283,3 +283,28 @@ def test_merge_affiliations_keeps_alias_and_province(page, editor):
     )
     assert Authorship.objects.get(pk=link.pk).affiliation_id == alias.pk
     assert Affiliation.objects.get(pk=keep.pk).province is None
+
+
+def test_a_range_of_paragraphs_from_the_middle_becomes_its_own_article(page, editor):
+    """An excerpt from the middle of a digest: the paragraphs around it stay."""
+    issue, (first, second, third) = page
+    new = structure.split_article(
+        first,
+        base_version=1,
+        at_paragraph=1,
+        until_paragraph=3,
+        title="中间两段",
+        editor=editor,
+    )
+    first.refresh_from_db()
+    assert first.body == "甲一。\n\n乙二。"
+    assert new.body == "甲二。\n\n乙一。" and new.position == 2
+    with pytest.raises(ValidationError):
+        structure.split_article(
+            first,
+            base_version=2,
+            at_paragraph=0,
+            until_paragraph=2,
+            title="全文",
+            editor=editor,
+        )
