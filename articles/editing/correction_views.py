@@ -1,5 +1,7 @@
 """Admin screens for correcting: text, suggestions, history, review, reader reports."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.scans.selectors import scan_panel
-from articles.editing import comparisons, corrections, labels, permissions
+from articles.editing import comparisons, corrections, labels, permissions, revisions
 from articles.editing.diffs import diff_html
 from articles.editing.forms import (
     STALE_FORM,
@@ -159,7 +161,15 @@ def suggestion(request, model_admin, pk):
         messages.info(request, "已驳回该建议，不再提示。")
         return HttpResponseRedirect(correction_url(article))
     base_version = _valid(VersionForm(request.POST))["base_version"]
-    current = suggestions_for(article)
+    # The suggestions the editor saw: on the text at their version; what others
+    # saved since is merged in by the write.
+    try:
+        seen = copy(article)
+        seen.body = revisions.text_at(article, base_version)["body"]
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(correction_url(article))
+    current = suggestions_for(seen)
     if action == "accept_kind":
         chosen = [s for s in current if s["kind"] == request.POST.get("kind")]
     else:

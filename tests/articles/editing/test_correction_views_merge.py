@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from lxml import html
 
 from articles.editing import corrections
 from articles.models import Article
@@ -103,3 +104,21 @@ def test_a_spot_can_be_written_by_hand(article, editors):
     assert data["spot-hand-1"] == "加入工"  # the spot is 人; 会 follows it
     submit(yi, url, data, **{"spot-choice-1": "hand", "spot-hand-1": "入工"})
     assert "劳动者入工会率" in body()
+
+
+def test_a_suggestion_accepted_on_a_stale_screen_is_merged(article, editors):
+    jia, yi = editors
+    url, jia_form = opened(jia, article)
+    page = html.fromstring(yi.get(url).content.decode())
+    [form] = [
+        f
+        for f in page.forms
+        if f.get("action", "").endswith("/suggestion/")
+        and "人会" in f.getparent().text_content()
+    ]
+    accept = {**dict(form.form_values()), "action": "accept"}
+    submit(jia, url, jia_form, body=BODY.replace("服务", "服务工作"), note="甲")
+    response = yi.post(form.get("action"), accept)
+    assert response.status_code == 302
+    assert "入会率" in body() and "服务工作" in body()
+    assert "与修订 2 合并" in Article.objects.get().revisions.first().note
