@@ -64,6 +64,11 @@ class Match:
     replacement: str
 
     @property
+    def field_label(self) -> str:
+        """The field as editors call it (标题, 正文)."""
+        return str(Article._meta.get_field(self.field).verbose_name)
+
+    @property
     def key(self) -> str:
         """Stable while the article is unchanged: the version is part of it."""
         return f"{self.article.pk}:{self.article.version}:{self.field}:{self.start}:{self.end}"
