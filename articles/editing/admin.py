@@ -305,11 +305,15 @@ class StructureChangeAdmin(RecordAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(RecordAdmin):
-    list_display = ["article", "number", "kind", "editor", "note", "created_at"]
+    list_display = ["article", "revision", "kind", "editor", "note", "created_at"]
     list_filter = ["kind", "editor", "created_at"]
     search_fields = ["article__title", "note"]
     list_select_related = ["article", "editor"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="修订", ordering="number")
+    def revision(self, obj):
+        return f"修订 {obj.number}"
 
 
 @admin.register(ReaderReport)
