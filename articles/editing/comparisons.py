@@ -1,6 +1,7 @@
 """What the correction screen compares: the original OCR by field, a conflict, a merge."""
 
 from archive.ingest.cleaning import clean_ocr
+from archive.ingest.decoding import remove_control_characters
 from articles.editing.diffs import diff_html, original_sections
 from articles.editing.revisions import EditConflict, MergeConflict
 from articles.models import Revision
@@ -46,9 +47,11 @@ def spot_choices(data) -> dict[str, tuple[str, str]]:
     for name, key in data.items():
         if name.startswith("spot-key-"):
             n = name.removeprefix("spot-key-")
+            # Typed by hand: cleaned like the text boxes (line breaks, control characters).
+            hand = data.get(f"spot-hand-{n}", "").replace("\r\n", "\n")
             choices[key] = (
                 data.get(f"spot-choice-{n}", ""),
-                data.get(f"spot-hand-{n}", ""),
+                remove_control_characters(hand),
             )
     return choices
 
