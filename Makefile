@@ -29,10 +29,10 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-setup: install  ## migrate, import the seed pages, build the search index, create a staff login
+setup: install  ## migrate, import the seed pages, build the search index, create the demo logins (superuser, 编辑, 审校)
 	$(LOCAL_ENV) $(MANAGE) migrate --noinput
 	$(LOCAL_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(LOCAL_ENV) $(MANAGE) setup_archive fixtures/pages
+	$(LOCAL_ENV) $(MANAGE) setup_archive fixtures/pages --demo-logins
 
 run: setup  ## serve the portal with the seed archive on http://127.0.0.1:$(PORT)/
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"

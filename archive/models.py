@@ -84,7 +84,13 @@ class Issue(models.Model):
             parts.append(f"第{self.number}期")
         if self.page_label:
             parts.append(self.page_label)
-        return " ".join(parts) + f"（{self.source_name}）"
+        if not self.publication_date and self.pk:
+            # Without a date, the first article's title tells editors which page it is
+            # (the file name means nothing to them).
+            first = self.articles.order_by("position").values_list("title", flat=True)
+            if first[:1]:
+                parts.append(f"《{first[0]}》")
+        return " ".join(parts)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -130,6 +136,15 @@ class LearnedCorrection(models.Model):
     wrong = models.CharField("误识", max_length=100)
     right = models.CharField("更正为", max_length=100)
     times_applied = models.PositiveIntegerField("采用次数", default=1)
+    times_rejected = models.PositiveIntegerField(
+        "驳回次数", default=0, help_text="编辑驳回由它提出的建议的次数。"
+    )
+    context = models.CharField(
+        "出处",
+        max_length=200,
+        blank=True,
+        help_text="首次更正时的上下文，或教会它的批量替换。",
+    )
     created_by = models.ForeignKey(
         "auth.User",
         verbose_name="首次更正者",
@@ -164,16 +179,35 @@ class LearnedCorrection(models.Model):
         return list(cls.objects.filter(active=True).values_list("wrong", "right"))
 
     @classmethod
-    def record(cls, wrong: str, right: str, user=None) -> "LearnedCorrection":
+    def record(
+        cls, wrong: str, right: str, user=None, context: str = ""
+    ) -> "LearnedCorrection":
         """Remember an accepted correction; a repeat only raises its count."""
         learned, created = cls.objects.get_or_create(
-            wrong=wrong, right=right, defaults={"created_by": user}
+            wrong=wrong,
+            right=right,
+            defaults={"created_by": user, "context": context[:200]},
         )
         if not created:
             cls.objects.filter(pk=learned.pk).update(
                 times_applied=models.F("times_applied") + 1
             )
         return learned
+
+    @classmethod
+    def withdraw(cls, wrong: str, right: str) -> None:
+        """Take back one acceptance (an undone batch); a pair nobody else accepted goes."""
+        cls.objects.filter(wrong=wrong, right=right, times_applied__lte=1).delete()
+        cls.objects.filter(wrong=wrong, right=right).update(
+            times_applied=models.F("times_applied") - 1
+        )
+
+    @classmethod
+    def rejected(cls, wrong: str, right: str) -> None:
+        """An editor dismissed a suggestion this pair made."""
+        cls.objects.filter(wrong=wrong, right=right).update(
+            times_rejected=models.F("times_rejected") + 1
+        )
 
 
 # ---------------------------------------------------------------------------------------

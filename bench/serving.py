@@ -138,10 +138,12 @@ class Browser:
         request = urllib.request.Request(
             self.base + path, data=body, headers={"Referer": self.base + path}
         )
+        self.last_location = ""  # where a redirect pointed (a merged save says so)
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
+            self.last_location = exc.headers.get("Location", "")
             return exc.code, exc.read().decode("utf-8", "replace")
 
     def login(self, username: str) -> None:

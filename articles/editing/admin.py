@@ -16,7 +16,14 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.editing import correction_views, permissions, structure, structure_views
+from articles.editing import (
+    correction_views,
+    labels,
+    learned_admin,  # noqa: F401 - registers the learned pairs
+    permissions,
+    structure,
+    structure_views,
+)
 from articles.models import (
     Article,
     Authorship,
@@ -45,7 +52,7 @@ class FlagFilter(admin.SimpleListFilter):
         ):
             codes.update(f.get("code", "") for f in flags or [])
         return [("any", "有提示"), ("none", "无提示")] + [
-            (c, c) for c in sorted(codes) if c
+            (c, labels.flag_label(c)) for c in sorted(codes) if c
         ]
 
     def queryset(self, request, queryset):
@@ -116,7 +123,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "lede",
         "body",
         "original_ocr",
-        "review_flags",
+        "flags_list",
         "status",
         "version",
         "created_at",
@@ -138,6 +145,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 last_editor_name=Subquery(last_editor.values("editor__username")[:1]),
             )
         )
+
+    @admin.display(description="待核提示")
+    def flags_list(self, obj):
+        return labels.flags_html(obj.review_flags)
 
     @admin.display(description="提示")
     def flag_count(self, obj):
@@ -294,11 +305,15 @@ class StructureChangeAdmin(RecordAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(RecordAdmin):
-    list_display = ["article", "number", "kind", "editor", "note", "created_at"]
+    list_display = ["article", "revision", "kind", "editor", "note", "created_at"]
     list_filter = ["kind", "editor", "created_at"]
     search_fields = ["article__title", "note"]
     list_select_related = ["article", "editor"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="修订", ordering="number")
+    def revision(self, obj):
+        return f"修订 {obj.number}"
 
 
 @admin.register(ReaderReport)

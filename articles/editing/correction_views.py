@@ -1,5 +1,7 @@
 """Admin screens for correcting: text, suggestions, history, review, reader reports."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Q
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from archive.scans.selectors import scan_panel
-from articles.editing import corrections, permissions
+from articles.editing import comparisons, corrections, labels, permissions, revisions
 from articles.editing.diffs import diff_html
 from articles.editing.forms import (
     STALE_FORM,
@@ -49,23 +51,31 @@ def correct(request, model_admin, pk):
                     base_version=form.cleaned_data["base_version"],
                     changes=form.changes(),
                     note=form.cleaned_data["note"],
+                    resolutions=comparisons.spot_choices(request.POST),
                 )
             except EditConflict as exc:
+                # The form keeps the editor's text and the base it was made from, so
+                # saving again merges again: never the editor's text over theirs.
                 conflict = exc
                 article = exc.article
-                # The editor's own text stays in the form; only the base moves on, so
-                # saving again after merging is accepted.
-                form = CorrectionForm(
-                    {**request.POST.dict(), "base_version": article.version}
-                )
                 messages.error(request, str(exc))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 if revision is None:
                     messages.info(request, UNCHANGED)
-                else:
-                    messages.success(request, f"已保存为第{article.version}版。")
+                    return HttpResponseRedirect(correction_url(article))
+                if revision.merged_with:
+                    messages.success(
+                        request,
+                        f"已与修订 {revision.merged_with} 合并，保存为修订 {article.version}。"
+                        "下方标出了双方的改动。",
+                    )
+                    base = form.cleaned_data["base_version"]
+                    return HttpResponseRedirect(
+                        f"{correction_url(article)}?merged={base}"
+                    )
+                messages.success(request, f"已保存为修订 {article.version}。")
                 return HttpResponseRedirect(correction_url(article))
     else:
         form = CorrectionForm(
@@ -82,10 +92,20 @@ def correct(request, model_admin, pk):
         "article": article,
         "form": form,
         "conflict": conflict,
-        "conflict_diffs": _conflict_diffs(conflict) if conflict else [],
-        "original_diff": diff_html(article.original_ocr, article.body),
-        "suggestions": suggestions,
+        "conflict_diffs": comparisons.conflict_diffs(conflict) if conflict else [],
+        "spots": comparisons.spots(conflict, request.POST),
+        "merged_diffs": comparisons.merged_diffs(
+            article, request.GET.get("merged", "")
+        ),
+        "raw_diff": request.GET.get("raw") == "1",
+        "original_diffs": comparisons.original_diffs(
+            article, raw=request.GET.get("raw") == "1"
+        ),
+        "suggestions": [
+            {**s, "kind_label": labels.suggestion_kind(s["kind"])} for s in suggestions
+        ],
         "suggestion_kinds": _kinds(suggestions),
+        "flags": labels.flags(article.review_flags),
         "can_verify": corrections.can_verify(request.user, article),
         "revisions": article.revisions.select_related("editor")[:5],
         "reports": article.reader_reports.filter(status=ReaderReport.Status.NEW),
@@ -96,24 +116,11 @@ def correct(request, model_admin, pk):
 
 
 def _kinds(suggestions):
+    """(kind, its Chinese name, how many) for the accept-all buttons."""
     kinds = {}
     for s in suggestions:
         kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
-    return sorted(kinds.items())
-
-
-def _conflict_diffs(conflict: EditConflict):
-    base = conflict.article.revisions.filter(number=conflict.base_version).first()
-    if base is None:
-        return []
-    return [
-        (
-            Revision._meta.get_field(f).verbose_name,
-            diff_html(getattr(base, f), getattr(conflict.article, f)),
-        )
-        for f in Revision.TEXT_FIELDS
-        if getattr(base, f) != getattr(conflict.article, f)
-    ]
+    return [(k, labels.suggestion_kind(k), n) for k, n in sorted(kinds.items())]
 
 
 def _valid(form):
@@ -154,7 +161,15 @@ def suggestion(request, model_admin, pk):
         messages.info(request, "已驳回该建议，不再提示。")
         return HttpResponseRedirect(correction_url(article))
     base_version = _valid(VersionForm(request.POST))["base_version"]
-    current = suggestions_for(article)
+    # The suggestions the editor saw: on the text at their version; what others
+    # saved since is merged in by the write.
+    try:
+        seen = copy(article)
+        seen.body = revisions.text_at(article, base_version)["body"]
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(correction_url(article))
+    current = suggestions_for(seen)
     if action == "accept_kind":
         chosen = [s for s in current if s["kind"] == request.POST.get("kind")]
     else:
@@ -168,7 +183,7 @@ def suggestion(request, model_admin, pk):
         lambda: corrections.apply_suggestions(
             article, suggestions=chosen, editor=request.user, base_version=base_version
         ),
-        f"已采纳 {len(chosen)} 条建议，保存为第{{version}}版。",
+        f"已采纳 {len(chosen)} 条建议，保存为修订 {{version}}。",
     )
 
 
@@ -241,23 +256,44 @@ def history(request, model_admin, pk):
     return render(request, "admin/articles/article/revisions.html", context)
 
 
-@requires(permissions.CORRECT, methods=("POST",))
+@requires(permissions.CORRECT)
 def revert(request, model_admin, pk, number):
+    """Asks first: what the revert would change, and a note saying why; then reverts."""
     article = _article(pk)
     target = get_object_or_404(Revision, article=article, number=number)
-    base_version = _valid(VersionForm(request.POST))["base_version"]
-    return _apply(
-        request,
-        article,
-        lambda: corrections.revert(
+    if request.method == "POST" and request.POST.get("note", "").strip():
+        base_version = _valid(VersionForm(request.POST))["base_version"]
+        return _apply(
+            request,
             article,
-            to=target,
-            editor=request.user,
-            base_version=base_version,
-            note=request.POST.get("note", ""),
-        ),
-        f"已回退到第{number}版的文字，记为第{{version}}版。",
-    )
+            lambda: corrections.revert(
+                article,
+                to=target,
+                editor=request.user,
+                base_version=base_version,
+                note=request.POST.get("note", ""),
+            ),
+            f"已回退到修订 {number} 的文字，记为修订 {{version}}。",
+        )
+    if request.method == "POST":
+        messages.error(request, "回退时请写明理由。")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Article._meta,
+        "title": f"确认回退：《{article.title}》回到修订 {number}",
+        "article": article,
+        "target": target,
+        "base_version": request.POST.get("base_version", article.version),
+        "diffs": [
+            (
+                Revision._meta.get_field(f).verbose_name,
+                diff_html(getattr(article, f), getattr(target, f)),
+            )
+            for f in Revision.TEXT_FIELDS
+            if getattr(article, f) != getattr(target, f)
+        ],
+    }
+    return render(request, "admin/articles/article/revert.html", context)
 
 
 @requires(permissions.CORRECT, methods=("GET",))

@@ -32,10 +32,12 @@ def save_correction(
     kind: str = Revision.Kind.EDIT,
     reverted_to: Revision | None = None,
     batch=None,
+    resolutions: dict[str, tuple[str, str]] | None = None,
 ) -> Revision | None:
     """Apply text changes made from `base_version`; None if they change nothing.
 
-    Raises EditConflict if someone saved after `base_version`.
+    If someone saved after `base_version`, the changes are merged onto theirs; where
+    both changed the same characters, MergeConflict lists the spots (see revisions.write).
     """
     note = (note or "").strip()
     if not note:
@@ -54,21 +56,27 @@ def save_correction(
         note=note,
         reverted_to=reverted_to,
         batch=batch,
+        resolutions=resolutions,
     )
 
 
 def revert(
     article: Article, *, to: Revision, editor, base_version: int, note: str = ""
 ) -> Revision | None:
-    """Restore an earlier revision's text as a new revision on top of the history."""
+    """Undo the changes since an earlier revision, as a new revision on top of the history.
+
+    From a stale base, what others saved since is kept where it does not overlap.
+    """
     if to.article_id != article.pk:
         raise ValidationError("该修订不属于这篇文章。")
+    if not (note or "").strip():
+        raise ValidationError("回退时请写明理由。")
     return save_correction(
         article,
         editor=editor,
         base_version=base_version,
         changes=to.text(),
-        note=note or f"回退到第{to.number}版",
+        note=f"回退到修订 {to.number}：{note.strip()}",
         kind=Revision.Kind.REVERT,
         reverted_to=to,
     )
@@ -82,8 +90,11 @@ def apply_suggestions(
     base_version: int,
     note: str = "",
 ) -> Revision | None:
-    """Apply accepted suggestions (offsets into the body) from the end, so offsets stay valid."""
-    body = article.body
+    """Apply accepted suggestions (offsets into the body at `base_version`) from the end.
+
+    Offsets stay valid from the end; what others saved since is merged in.
+    """
+    body = revisions.text_at(article, base_version)["body"]
     applied = []
     for s in sorted(suggestions, key=lambda s: s["start"], reverse=True):
         if body[s["start"] : s["end"]] != s["original"]:
@@ -101,7 +112,12 @@ def apply_suggestions(
         )
         for s in suggestions:
             if s.get("kind") != "doubled":
-                LearnedCorrection.record(s["original"], s["replacement"], user=editor)
+                LearnedCorrection.record(
+                    s["original"],
+                    s["replacement"],
+                    user=editor,
+                    context=s.get("key", ""),
+                )
     return revision
 
 
@@ -159,8 +175,9 @@ def accept_report(
     """Put a reader's correction into the text (first occurrence of the selected text)."""
     article = report.article
     new = report.suggestion if replacement is None else replacement
+    seen = revisions.text_at(article, base_version)
     for field in ("body", "title", "lede", "kicker"):
-        text = getattr(article, field)
+        text = seen[field]
         if report.selected_text and report.selected_text in text:
             changes = {field: text.replace(report.selected_text, new, 1)}
             break

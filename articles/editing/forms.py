@@ -117,7 +117,10 @@ class StructureForm(forms.Form):
 
 
 class SplitForm(StructureForm):
-    at_paragraph = forms.IntegerField(label="从第几段起拆出（1 为第一段）", min_value=2)
+    at_paragraph = forms.IntegerField(label="从第几段起拆出（1 为第一段）", min_value=1)
+    to_paragraph = forms.IntegerField(
+        label="拆到第几段为止（含；留空为到末尾）", required=False, min_value=1
+    )
     title = forms.CharField(label="新文章标题", max_length=300)
     column = forms.ModelChoiceField(
         label="新文章栏目", queryset=Column.objects.all(), required=False
@@ -125,6 +128,15 @@ class SplitForm(StructureForm):
     kind = forms.ChoiceField(label="新文章体裁", choices=Article.Kind.choices)
     copy_authors = forms.BooleanField(label="复制署名", required=False)
     note = forms.CharField(label="说明", max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("at_paragraph"), data.get("to_paragraph")
+        if start and end and end < start:
+            raise ValidationError("拆到的段落不能在起始段落之前。")
+        if start == 1 and not end:
+            raise ValidationError("从第一段拆到末尾就是全文，请指定拆到第几段。")
+        return data
 
 
 class MergeForm(StructureForm):

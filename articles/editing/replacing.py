@@ -64,6 +64,11 @@ class Match:
     replacement: str
 
     @property
+    def field_label(self) -> str:
+        """The field as editors call it (标题, 正文)."""
+        return str(Article._meta.get_field(self.field).verbose_name)
+
+    @property
     def key(self) -> str:
         """Stable while the article is unchanged: the version is part of it."""
         return f"{self.article.pk}:{self.article.version}:{self.field}:{self.start}:{self.end}"
@@ -202,7 +207,9 @@ def apply_replacement(
         batch.save(update_fields=["match_count"])
     if not is_regex and replacement:
         # The editor confirmed this correction; offer it wherever it appears later.
-        LearnedCorrection.record(pattern, replacement, user=editor)
+        LearnedCorrection.record(
+            pattern, replacement, user=editor, context=f"批量替换 #{batch.pk}"
+        )
     result.batch = batch
     return result
 
@@ -238,6 +245,10 @@ def undo_batch(batch: ReplaceBatch, *, editor) -> list[int]:
             ReplaceBatch.objects.filter(pk=batch.pk).update(
                 undone_at=timezone.now(), undone_by=editor
             )
+            if not batch.is_regex and batch.replacement:
+                # The batch taught this pair; unless editors accepted it elsewhere
+                # too, an undone batch teaches nothing.
+                LearnedCorrection.withdraw(batch.pattern, batch.replacement)
     except EditConflict as exc:  # edited between the check above and the write
         return [exc.article.pk]
     return []

@@ -14,11 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from articles.editing import merging
 from articles.models import Article, ReplaceBatch, Revision
 
 TEXT_FIELDS = Revision.TEXT_FIELDS
 # Identity and bookkeeping: never set by a write (the version is the write's own).
 NOT_WRITABLE = {"id", "version", "original_ocr", "created_at", "updated_at"}
+# Saves that lose the compare-and-set to a concurrent one merge again this often.
+RACE_RETRIES = 3
 
 
 class Conflict(Exception):
@@ -33,16 +36,30 @@ class EditConflict(Conflict):
     base_version: int
     newer: list[Revision]
 
+    def who(self) -> str:
+        names = {r.editor.get_username() if r.editor else "系统" for r in self.newer}
+        return "、".join(sorted(names)) or "其他人"
+
     def __str__(self):
-        who = "、".join(
-            sorted(
-                {r.editor.get_username() if r.editor else "系统" for r in self.newer}
-            )
-        )
+        who = self.who()
         return (
-            f"保存未成功：在您打开本文（第{self.base_version}版）之后，"
-            f"{who or '其他人'}已保存了第{self.article.version}版。"
-            "您的修改仍在表单中，请对照对方的改动合并后再保存。"
+            f"保存未成功：在您打开本文（修订 {self.base_version}）之后，"
+            f"{who}已保存了修订 {self.article.version}。"
+            "您的修改仍在表单中，请对照对方的改动后再保存。"
+        )
+
+
+@dataclass
+class MergeConflict(EditConflict):
+    """Both editors changed the same characters: nothing was written until each spot is chosen."""
+
+    spots: list[merging.Spot]
+
+    def __str__(self):
+        return (
+            f"保存未成功：您与{self.who()}（修订 {self.article.version}）改动了同一处文字，"
+            f"共 {len(self.spots)} 处。请逐处选择保留对方的、您的，或手工改写，再保存；"
+            "其余不重叠的改动会自动合并。"
         )
 
 
@@ -66,11 +83,16 @@ def write(
     note: str,
     reverted_to: Revision | None = None,
     batch: ReplaceBatch | None = None,
+    resolutions: Mapping[str, tuple[str, str]] | None = None,
 ) -> Revision | None:
     """Apply `changes` to the article as it was at `base_version`, as the next version.
 
-    Either writes the article and its revision, or raises EditConflict carrying the
-    article as it is now (the merge of concurrent edits slots in at that point).
+    If someone saved since, the text changes (base → changes) are merged onto the
+    current text, field by field; the revision's note says with which revision.
+    Overlapping spots need a choice in `resolutions` (spot key → ("theirs" | "mine" |
+    "hand", hand text)), else MergeConflict lists them and nothing is written. Other
+    fields (status, flags) from a stale base raise EditConflict: they judged a text
+    the editor did not see.
     A save that changes nothing writes nothing and returns None (after the check, so
     it still proves the editor's base was current).
     A changed text goes back under review: no verification covers text nobody checked.
@@ -80,19 +102,29 @@ def write(
         names = sorted(str(Article._meta.get_field(n).verbose_name) for n in forbidden)
         raise ValidationError(f"不能这样修改：{'、'.join(names)}")
     with transaction.atomic():
-        current = Article.objects.get(pk=article.pk)
-        if current.version != base_version:
-            raise _conflict(current, base_version)
-        changed = [
-            name for name, value in changes.items() if getattr(current, name) != value
-        ]
-        if not changed:
-            return None
-        claimed = Article.objects.filter(pk=article.pk, version=base_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:  # another save won the race since the read above
+        for _ in range(RACE_RETRIES):
+            current = Article.objects.get(pk=article.pk)
+            merged_with, claim, writing = None, base_version, changes
+            if current.version != base_version:
+                writing = _merged(current, base_version, changes, resolutions or {})
+                merged_with = claim = current.version
+            changed = [
+                name
+                for name, value in writing.items()
+                if getattr(current, name) != value
+            ]
+            if not changed:
+                return None
+            if Article.objects.filter(pk=article.pk, version=claim).update(
+                version=F("version") + 1
+            ):
+                break
+            # Another save won the race since the read above: merge onto it instead.
+        else:
             raise _conflict(Article.objects.get(pk=article.pk), base_version)
+        changes, base_version = writing, claim
+        if merged_with:
+            note = f"{note}（与修订 {merged_with} 合并）"
         current.version = base_version + 1
         for name in changed:
             setattr(current, name, changes[name])
@@ -115,7 +147,56 @@ def write(
             batch=batch,
         )
     article.__dict__.update(current.__dict__)
+    revision.merged_with = merged_with
     return revision
+
+
+def text_at(article: Article, version: int) -> dict[str, str]:
+    """The article's text fields as they were at `version` (its revision)."""
+    if article.version == version:
+        return {name: getattr(article, name) for name in TEXT_FIELDS}
+    base = article.revisions.filter(number=version).first()
+    if base is None:
+        raise _conflict(Article.objects.get(pk=article.pk), version)
+    return base.text()
+
+
+def _merged(current: Article, base_version: int, changes, resolutions) -> dict:
+    """`changes` made from `base_version`, merged onto the current text; or a conflict."""
+    if set(changes) - set(TEXT_FIELDS):
+        raise _conflict(current, base_version)
+    base = current.revisions.filter(number=base_version).first()
+    if base is None:
+        raise _conflict(current, base_version)
+    merged, spots, unresolved = {}, [], False
+    for name, mine in changes.items():
+        result = merging.merge(
+            getattr(base, name), getattr(current, name), mine, field=name
+        )
+        spots += result.spots
+        choices = {}
+        for spot in result.spots:
+            choice, hand = resolutions.get(spot.key(), ("", ""))
+            if choice in ("theirs", "mine", "hand"):
+                choices[spot.key()] = {"theirs": spot.theirs, "mine": spot.mine}.get(
+                    choice, hand
+                )
+            else:
+                unresolved = True
+        merged[name] = (
+            result.resolve(getattr(base, name), choices)
+            if result.spots and len(choices) == len(result.spots)
+            else result.text
+        )
+    if unresolved:
+        conflict = _conflict(current, base_version)
+        raise MergeConflict(
+            article=conflict.article,
+            base_version=base_version,
+            newer=conflict.newer,
+            spots=spots,
+        )
+    return merged
 
 
 def _conflict(current: Article, base_version: int) -> EditConflict:

@@ -3,7 +3,8 @@
 Every operation snapshots the rows it touches before changing them and is recorded
 by `change_log`, which can put back exactly what it changed. Operations that change
 an article's text take the version the editor started from and write through
-`revisions.write`, so a stale one is refused like a stale correction.
+`revisions.write`, and work on the text as it was at that version: a stale one is
+merged with what others saved since like a correction, or refused where they overlap.
 """
 
 from collections.abc import Mapping, Sequence
@@ -50,6 +51,19 @@ def _write(article: Article, base_versions: Mapping[int, int], *, editor, **chan
     )
 
 
+def _named(what: str, note: str) -> str:
+    """A structure change is listed by the articles it touched, then the editor's note."""
+    note = (note or "").strip()
+    return f"{what}：{note}" if note else what
+
+
+def _seen_body(article: Article, base_versions: Mapping[int, int]) -> str:
+    """The body the editor saw: at the version they started from."""
+    if article.pk not in base_versions:
+        raise ValidationError("表单已过期（缺少文章版本号），请刷新页面后再操作。")
+    return revisions.text_at(article, base_versions[article.pk])["body"]
+
+
 def split_article(
     article: Article,
     *,
@@ -61,11 +75,17 @@ def split_article(
     kind: str | None = None,
     copy_authors: bool = False,
     note: str = "",
+    until_paragraph: int | None = None,
 ) -> Article:
-    """The paragraphs from `at_paragraph` on become a new article right after this one."""
-    paragraphs = article.body.split("\n\n")
-    if not 0 < at_paragraph < len(paragraphs):
-        raise ValidationError("拆分位置必须在第一段之后、最后一段之前或之上。")
+    """Paragraphs `at_paragraph` up to (not including) `until_paragraph`, by default to
+    the end, become a new article right after this one (an excerpt from the middle of a
+    digest leaves the paragraphs before and after it in place)."""
+    paragraphs = revisions.text_at(article, base_version)["body"].split("\n\n")
+    until = len(paragraphs) if until_paragraph is None else until_paragraph
+    if not 0 <= at_paragraph < until <= len(paragraphs):
+        raise ValidationError("拆出的段落范围不在本文之内。")
+    if until - at_paragraph == len(paragraphs):
+        raise ValidationError("不能把全文拆出，至少留下一段。")
     if not title.strip():
         raise ValidationError("新文章需要标题。")
     with transaction.atomic():
@@ -76,8 +96,10 @@ def split_article(
             article,
             {article.pk: base_version},
             editor=editor,
-            changes={"body": "\n\n".join(paragraphs[:at_paragraph])},
-            note=f"拆分：第{at_paragraph + 1}段起成为《{title.strip()}》",
+            changes={
+                "body": "\n\n".join(paragraphs[:at_paragraph] + paragraphs[until:])
+            },
+            note=f"拆分：第{at_paragraph + 1}至{until}段成为《{title.strip()}》",
         )
         Article.objects.filter(
             issue=article.issue, position__gt=article.position
@@ -88,7 +110,7 @@ def split_article(
             kind=kind or article.kind,
             position=article.position + 1,
             title=title.strip(),
-            body="\n\n".join(paragraphs[at_paragraph:]),
+            body="\n\n".join(paragraphs[at_paragraph:until]),
             original_ocr="",
             published=article.published,
             # Text an editor has seen is not raw; nor is it verified as a new whole.
@@ -112,7 +134,7 @@ def split_article(
         change_log.record(
             Op.SPLIT,
             editor=editor,
-            note=note or f"拆分《{article.title}》",
+            note=_named(f"拆分《{article.title}》", note),
             before=before,
             created=[new, *new.authorships.all()],
         )
@@ -133,6 +155,8 @@ def merge_articles(
     """
     if first.pk == second.pk:
         raise ValidationError("不能把文章与自己合并。")
+    first_body = _seen_body(first, base_versions)
+    second_body = _seen_body(second, base_versions)
     with transaction.atomic():
         before = change_log.snapshot(_article_rows(first, second))
         existing = set(first.authorships.values_list("pk", flat=True))
@@ -140,7 +164,7 @@ def merge_articles(
             first,
             base_versions,
             editor=editor,
-            changes={"body": "\n\n".join(p for p in (first.body, second.body) if p)},
+            changes={"body": "\n\n".join(p for p in (first_body, second_body) if p)},
             note=f"合并：其后接《{second.title}》的正文",
         )
         _write(
@@ -171,7 +195,7 @@ def merge_articles(
         change_log.record(
             Op.MERGE,
             editor=editor,
-            note=note or f"合并《{first.title}》与《{second.title}》",
+            note=_named(f"合并《{first.title}》与《{second.title}》", note),
             before=before,
             created=list(first.authorships.exclude(pk__in=existing)),
         )
@@ -190,14 +214,15 @@ def move_paragraphs(
     note: str = "",
 ) -> None:
     """Move some paragraphs of `source` into `target` (at a paragraph index, default the end)."""
-    source_paras = source.body.split("\n\n")
+    source_paras = _seen_body(source, base_versions).split("\n\n")
     if not paragraphs or any(not 0 <= i < len(source_paras) for i in paragraphs):
         raise ValidationError("所选段落不存在。")
     if source.pk == target.pk:
         raise ValidationError("源文章与目标文章相同。")
     moving = [source_paras[i] for i in sorted(set(paragraphs))]
     keep = [p for i, p in enumerate(source_paras) if i not in set(paragraphs)]
-    target_paras = [p for p in target.body.split("\n\n") if p] if target.body else []
+    target_body = _seen_body(target, base_versions)
+    target_paras = [p for p in target_body.split("\n\n") if p] if target_body else []
     at = len(target_paras) if at is None else max(0, min(at, len(target_paras)))
     with transaction.atomic():
         before = change_log.snapshot(_article_rows(source, target))
@@ -219,7 +244,10 @@ def move_paragraphs(
         )
         target.derived_from.add(source)
         change_log.record(
-            Op.MOVE, editor=editor, note=note or "移动段落", before=before
+            Op.MOVE,
+            editor=editor,
+            note=_named(f"从《{source.title}》移动段落到《{target.title}》", note),
+            before=before,
         )
 
 
@@ -245,7 +273,10 @@ def reorder_articles(
         for position, pk in enumerate(order, start=1):
             Article.objects.filter(pk=pk).update(position=position)
         change_log.record(
-            Op.REORDER, editor=editor, note=note or "调整版面顺序", before=before
+            Op.REORDER,
+            editor=editor,
+            note=_named(f"调整{issue}的文章顺序", note),
+            before=before,
         )
 
 

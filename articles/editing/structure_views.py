@@ -141,6 +141,7 @@ def _restructure(request, article, action, split_form, merge_form, move_form):
             article,
             base_version=d["versions"][article.pk],
             at_paragraph=d["at_paragraph"] - 1,
+            until_paragraph=d["to_paragraph"],
             title=d["title"],
             column=d["column"],
             kind=d["kind"],

@@ -32,8 +32,12 @@ def suggestions_for(
 def dismiss(article: Article, key: str) -> None:
     """Remember a rejected suggestion; not a text change, so no revision and no version bump.
     Only a suggestion the article has now: a posted key is never stored as it came."""
-    current = {s["key"] for s in suggestions_for(article)}
+    current = {s["key"]: s for s in suggestions_for(article)}
     if key in current and key not in article.dismissed_suggestions:
+        if current[key]["kind"] == "learned":
+            LearnedCorrection.rejected(
+                current[key]["original"], current[key]["replacement"]
+            )
         article.dismissed_suggestions = [*article.dismissed_suggestions, key]
         Article.objects.filter(pk=article.pk).update(
             dismissed_suggestions=article.dismissed_suggestions

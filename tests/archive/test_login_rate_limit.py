@@ -1,5 +1,7 @@
 """Repeated failed admin logins lock that user out from that address; others are unaffected."""
 
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -58,3 +60,15 @@ def test_behind_a_proxy_the_lockout_follows_the_recorded_client(
         client, "bianji", "right-password", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy
     )
     assert other.status_code == 302
+
+
+def test_the_lockout_screen_speaks_chinese_and_names_the_site(
+    client, django_user_model, settings
+):
+    django_user_model.objects.create_user("bianji", password="right", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = attempt(client, "bianji", "wrong")
+    body = locked.content.decode().split("<body", 1)[1].split(">", 1)[1]
+    visible = re.sub(r"<script.*?</script>|<[^>]+>", " ", body, flags=re.S)
+    assert "理论版档案" in visible and "登录已暂停" in visible
+    assert not re.search(r"[A-Za-z]{4,}", visible)

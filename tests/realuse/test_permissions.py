@@ -190,7 +190,7 @@ VIEWS = [
     View(
         "articles_article_revert",
         lambda s: [s.article.pk, 1],
-        None,
+        CORRECT,
         CORRECT,
         lambda s, u: {"base_version": version_of(s.article), "note": "回退"},
     ),

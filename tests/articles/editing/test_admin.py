@@ -131,12 +131,15 @@ def test_changelist_filters_by_status_and_flag(client, editor, make_article):
     )
     make_article(title="干净的文章")
     url = reverse("admin:articles_article_changelist")
+    # The result list only: the page filter names undated pages by their first title.
     html = client.get(url, {"flag": "any"}).content.decode()
+    html = html.split('id="result_list"')[1].split("</table>")[0]
     assert "有提示的文章" in html and "干净的文章" not in html
-    html = client.get(
-        url, {"flag": "province_unknown", "status": "raw"}
-    ).content.decode()
-    assert "有提示的文章" in html
+    page = client.get(url, {"flag": "province_unknown", "status": "raw"})
+    assert "有提示的文章" in page.content.decode().split('id="result_list"')[1]
+    # The flag filter offers the flag by its Chinese name, not its code.
+    assert "省份不明" in page.content.decode()
+    assert ">province_unknown<" not in page.content.decode()
 
 
 def test_the_report_change_page_is_the_handling_screen(client, editor, article):

@@ -69,7 +69,12 @@ def test_editor_sees_text_beside_the_original_with_a_character_diff(
     client.force_login(staff(django_user_model, "bianji", "编辑"))
     html = client.get(correct_url(article)).content.decode()
     assert "原始 OCR" in html
-    assert '<del class="diff-del">.</del><ins class="diff-ins">。</ins>' in html
+    # By default the cleaner's safe repairs (punctuation width, wrap spaces) are no
+    # change; the switch shows the raw comparison.
+    original = html.split('class="original-diff"')[1].split("</section>")[0]
+    assert "diff-del" not in original and "diff-ins" not in original
+    raw = client.get(correct_url(article), {"raw": "1"}).content.decode()
+    assert '<del class="diff-del">.</del><ins class="diff-ins">。</ins>' in raw
     assert "人会" in html and "入会" in html  # the suggestion is listed
 
 
@@ -116,7 +121,11 @@ def test_second_editor_gets_a_conflict_with_their_text_kept(
     assert "乙改的正文。" in html  # still in the form to merge
     assert '<ins class="diff-ins">甲改的正文' in html or "甲改的" in html
     assert Article.objects.get(pk=article.pk).body == "甲改的正文。"
-    assert 'name="base_version" value="2"' in html
+    # The form keeps the base the editor's text was made from, so saving it again
+    # merges again instead of writing 乙's text over 甲's; the spot asks for a choice.
+    assert 'name="base_version" value="1"' in html
+    assert 'name="theirs_version" value="2"' in html
+    assert 'name="spot-choice-1"' in html
 
 
 def test_accept_and_reject_suggestions(client, article, django_user_model):
@@ -146,8 +155,15 @@ def test_history_lists_revisions_and_diffs_any_two_and_reverts(
     html = client.get(url, {"a": 1, "b": 2}).content.decode()
     assert "第二版" in html and "diff-ins" in html
     revert_url = reverse("admin:articles_article_revert", args=[article.pk, 1])
-    assert client.post(revert_url, {"base_version": 2}).status_code == 302
+    confirm = client.get(revert_url).content.decode()
+    assert "确认回退" in confirm and 'name="note"' in confirm
+    # Without a note nothing is reverted: the confirmation screen comes back.
+    assert client.post(revert_url, {"base_version": 2}).status_code == 200
+    assert Article.objects.get(pk=article.pk).version == 2
+    response = client.post(revert_url, {"base_version": 2, "note": "改错了"})
+    assert response.status_code == 302
     article.refresh_from_db()
+    assert article.revisions.first().note == "回退到修订 1：改错了"
     assert article.version == 3 and article.body.startswith("新就业形态")
 
 
@@ -231,7 +247,13 @@ def test_a_write_without_a_valid_base_version_is_a_bad_request(
     }[view]
     url = reverse(f"admin:articles_article_{view}", args=args)
     response = client.post(
-        url, {"base_version": "abc", "status": "in_review", "action": "accept"}
+        url,
+        {
+            "base_version": "abc",
+            "status": "in_review",
+            "action": "accept",
+            "note": "理由",
+        },
     )
     assert response.status_code == 400
     assert Article.objects.get(pk=article.pk).version == 1

@@ -98,7 +98,9 @@ def test_revert_is_a_new_revision_on_top(article, editor):
         article, editor=editor, base_version=2, changes={"title": "新标题"}, note="改题"
     )
     first = article.revisions.get(number=1)
-    revision = corrections.revert(article, to=first, editor=editor, base_version=3)
+    revision = corrections.revert(
+        article, to=first, editor=editor, base_version=3, note="改错了"
+    )
     article.refresh_from_db()
     assert (article.body, article.title) == ("工会会员人会率提高。", "标题")
     assert (
@@ -110,12 +112,33 @@ def test_revert_is_a_new_revision_on_top(article, editor):
 
 
 def test_revert_goes_through_the_same_check(article, editor):
+    """From a stale base a revert undoes only what changed up to that base: the
+    later save by someone else stays."""
+    corrections.save_correction(
+        article, editor=editor, base_version=1, changes={"title": "新标题"}, note="改"
+    )
+    corrections.save_correction(
+        article, editor=editor, base_version=2, changes={"body": "第二版。"}, note="改"
+    )
+    revision = corrections.revert(
+        article,
+        to=article.revisions.get(number=1),
+        editor=editor,
+        base_version=2,
+        note="标题改错了",
+    )
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("标题", "第二版。")
+    assert revision.note == "回退到修订 1：标题改错了（与修订 3 合并）"
+
+
+def test_a_revert_needs_a_note(article, editor):
     corrections.save_correction(
         article, editor=editor, base_version=1, changes={"body": "第二版。"}, note="改"
     )
-    with pytest.raises(EditConflict):
+    with pytest.raises(ValidationError):
         corrections.revert(
-            article, to=article.revisions.get(number=1), editor=editor, base_version=1
+            article, to=article.revisions.get(number=1), editor=editor, base_version=2
         )
 
 
@@ -310,7 +333,11 @@ def test_any_change_of_a_verified_text_puts_it_back_under_review(
         )
     elif change == "revert":
         corrections.revert(
-            article, to=article.revisions.get(number=1), editor=editor, base_version=2
+            article,
+            to=article.revisions.get(number=1),
+            editor=editor,
+            base_version=2,
+            note="回退",
         )
     elif change == "report":
         report = ReaderReport.objects.create(

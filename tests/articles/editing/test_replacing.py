@@ -152,3 +152,31 @@ def test_catastrophic_regex_times_out_with_an_error(make_article):
     make_article(body="a" * 5000)
     with pytest.raises(ValidationError, match="超时"):
         find_matches(r"(.*a){25}x", "", is_regex=True, scope=Scope())
+
+
+def replace_everywhere(editor):
+    matches = find_matches("人会", "入会", is_regex=False, scope=Scope())
+    return apply_replacement(
+        "人会",
+        "入会",
+        is_regex=False,
+        scope=Scope(),
+        selected={m.key for m in matches},
+        editor=editor,
+        note="常见误识",
+    )
+
+
+def test_undoing_a_batch_withdraws_the_pair_it_taught(archive, editor):
+    result = replace_everywhere(editor)
+    learned = LearnedCorrection.objects.get(wrong="人会", right="入会")
+    assert learned.context == f"批量替换 #{result.batch.pk}"
+    assert undo_batch(result.batch, editor=editor) == []
+    assert ("人会", "入会") not in LearnedCorrection.pairs()
+
+
+def test_a_pair_editors_also_accepted_elsewhere_stays_after_the_undo(archive, editor):
+    result = replace_everywhere(editor)
+    LearnedCorrection.record("人会", "入会", user=editor)  # accepted as a suggestion
+    assert undo_batch(result.batch, editor=editor) == []
+    assert LearnedCorrection.objects.get(wrong="人会", right="入会").times_applied == 1

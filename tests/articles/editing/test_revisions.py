@@ -64,10 +64,16 @@ def test_a_write_that_changes_nothing_writes_nothing(article, editor):
     assert stored.version == 1 and stored.revisions.count() == 1
 
 
-def test_a_stale_write_is_refused_even_when_it_would_change_nothing(article, editor):
+def test_a_stale_write_of_what_is_already_there_records_nothing(article, editor):
+    write(article, editor, 1, body="甲。")
+    assert write(article, editor, 1, body="甲。") is None
+    assert Article.objects.get(pk=article.pk).version == 2
+
+
+def test_a_stale_change_of_something_else_than_text_is_refused(article, editor):
     write(article, editor, 1, body="甲。")
     with pytest.raises(EditConflict):
-        write(article, editor, 1, body="甲。")
+        write(article, editor, 1, published=False)
 
 
 def test_a_text_change_sends_a_verified_article_back_under_review(article, editor):

@@ -127,7 +127,7 @@ def test_reorder_and_undo_restore_positions_only(page, editor):
     assert state(issue) == before
 
 
-@pytest.mark.parametrize("operation", ["split", "merge", "move"])
+@pytest.mark.parametrize("operation", ["split", "merge"])
 def test_a_structure_change_from_a_stale_version_is_refused_as_a_conflict(
     page, editor, operation
 ):
@@ -151,15 +151,38 @@ def test_a_structure_change_from_a_stale_version_is_refused_as_a_conflict(
                 title="新",
                 editor=editor,
             )
-        elif operation == "merge":
-            structure.merge_articles(second, first, base_versions=seen, editor=editor)
         else:
-            structure.move_paragraphs(
-                first, third, base_versions=seen, paragraphs=[0], editor=editor
-            )
+            structure.merge_articles(second, first, base_versions=seen, editor=editor)
     assert conflict.value.article.version == 2
     assert state(issue) == before
     assert not StructureChange.objects.exists()
+
+
+def test_a_structure_change_from_a_stale_version_is_merged_where_it_does_not_overlap(
+    page, editor
+):
+    """The paragraph added after the editor opened the page stays; the move happens."""
+    issue, (first, second, third) = page
+    seen = versions(first, second, third)
+    corrections.save_correction(
+        Article.objects.get(pk=first.pk),
+        editor=editor,
+        base_version=1,
+        changes={"body": first.body.replace("乙二", "乙贰")},
+        note="改字",
+    )
+    structure.move_paragraphs(
+        Article.objects.get(pk=first.pk),
+        third,
+        base_versions=seen,
+        paragraphs=[0],
+        editor=editor,
+    )
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert first.body == "甲二。\n\n乙一。\n\n乙贰。"
+    assert third.body == "丁一。\n\n甲一。"
+    assert "与修订 2 合并" in first.revisions.first().note
 
 
 def test_a_reorder_from_a_stale_order_is_refused_as_a_conflict(page, editor):
@@ -260,3 +283,28 @@ def test_merge_affiliations_keeps_alias_and_province(page, editor):
     )
     assert Authorship.objects.get(pk=link.pk).affiliation_id == alias.pk
     assert Affiliation.objects.get(pk=keep.pk).province is None
+
+
+def test_a_range_of_paragraphs_from_the_middle_becomes_its_own_article(page, editor):
+    """An excerpt from the middle of a digest: the paragraphs around it stay."""
+    issue, (first, second, third) = page
+    new = structure.split_article(
+        first,
+        base_version=1,
+        at_paragraph=1,
+        until_paragraph=3,
+        title="中间两段",
+        editor=editor,
+    )
+    first.refresh_from_db()
+    assert first.body == "甲一。\n\n乙二。"
+    assert new.body == "甲二。\n\n乙一。" and new.position == 2
+    with pytest.raises(ValidationError):
+        structure.split_article(
+            first,
+            base_version=2,
+            at_paragraph=0,
+            until_paragraph=2,
+            title="全文",
+            editor=editor,
+        )

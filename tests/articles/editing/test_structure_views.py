@@ -55,6 +55,7 @@ def test_preview_then_partial_apply_then_undo(client, articles, django_user_mode
     preview = client.get(url, {"pattern": "人会", "replacement": "入会"})
     html = preview.content.decode()
     assert "共 4 处，2 篇文章" in html and "<mark>人会</mark>" in html
+    assert "<td>正文</td>" in html and "<td>body</td>" not in html
     first_key = preview.context["matches"][0][0].key
     response = client.post(
         url,

@@ -1,4 +1,4 @@
-"""`setup_archive`: imports the pages given, builds the index, and keeps one staff login."""
+"""`setup_archive`: imports the pages given, builds the index, keeps one staff login and, for the local demo, one 编辑 and one 审校."""
 
 from io import StringIO
 
@@ -58,3 +58,29 @@ def test_a_lost_password_file_gets_a_new_password(tmp_path):
     assert second != first
     user = get_user_model().objects.get(username=STAFF_USERNAME)
     assert user.check_password(second) and not user.check_password(first)
+
+
+def logins(printed: str) -> dict[str, str]:
+    found = {}
+    for line in printed.splitlines():
+        if "login:" in line:
+            username, password = line.split("login:")[1].split(" / ")
+            found[username.strip()] = password.strip()
+    return found
+
+
+def test_the_demo_prints_three_logins_that_work():
+    printed = logins(run("--demo-logins"))
+    assert set(printed) == {STAFF_USERNAME, "bianji", "shenjiao"}
+    users = get_user_model().objects
+    for username, password in printed.items():
+        assert users.get(username=username).check_password(password)
+    assert users.get(username="bianji").groups.get().name == "编辑"
+    assert users.get(username="shenjiao").groups.get().name == "审校"
+    assert not users.get(username="shenjiao").is_superuser
+    # Again: the same passwords, nobody new.
+    assert logins(run("--demo-logins")) == printed
+
+
+def test_without_the_demo_flag_only_the_superuser():
+    assert set(logins(run())) == {STAFF_USERNAME}
