@@ -12,14 +12,13 @@ from articles.pinyin import text_sort_key
 from articles.portal.selectors import public_articles
 from articles.querysets import bylines_prefetch, newest_first, public_article_count
 from articles.research.tallies import (
+    NAME_SORTS,
     affiliation_rows,
     author_rows,
     without_province,
 )
 
 AUTHORS_PAGE_SIZE = 150
-# The orders of the author and institution lists (`?sort=`).
-NAME_SORTS = {"pinyin": "拼音", "count": "文章数"}
 
 
 def authors_through(**lookups) -> list[Author]:

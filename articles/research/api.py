@@ -192,7 +192,7 @@ class ArticleViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
         ]
 
 
-NAME_SORTS = ("pinyin", "count")
+NAME_SORTS = tuple(tallies.NAME_SORTS)
 NAME_SORT = OpenApiParameter(
     "sort", OpenApiTypes.STR, enum=NAME_SORTS, description="排序，默认 pinyin"
 )

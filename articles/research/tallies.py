@@ -54,6 +54,10 @@ def without_province(articles: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+# The orders of the people and institution lists, pages and API alike (`?sort=`).
+NAME_SORTS = {"pinyin": "拼音", "count": "文章数"}
+
+
 def author_rows(sort: str = "pinyin") -> QuerySet[Author]:
     """Authors with public articles and how many, by surname reading (曾 zeng, 单 shan) or count."""
     authors = Author.objects.with_counts()

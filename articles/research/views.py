@@ -174,7 +174,7 @@ def author_list(request):
     """Retired: the portal's /authors/ lists the same people in the same orders, so
     this address sends readers there for good, in the order and at the rows it showed."""
     query = {}
-    if request.GET.get("sort") in people.NAME_SORTS:
+    if request.GET.get("sort") in tallies.NAME_SORTS:
         query["sort"] = request.GET["sort"]
     page = request.GET.get("page", "")
     # A page number is a few digits; anything longer is no page this list ever had.
@@ -194,7 +194,7 @@ def affiliation_list(request):
     return render(
         request,
         "research/affiliation_list.html",
-        {"page": page, "sort": sort, "sorts": people.NAME_SORTS},
+        {"page": page, "sort": sort, "sorts": tallies.NAME_SORTS},
     )
 
 

@@ -19,6 +19,7 @@ from archive.importing import import_page
 from articles.editing import corrections
 from articles.models import Article
 from tests.conftest import ROOT, SEED_PAGES
+from tests.processes import manage
 
 QUERIES = "枫桥经验,工匠精神,智慧工会"
 
@@ -50,14 +51,7 @@ def run(database_url, tmp_path, *args):
         "SEARCH_INDEX_PATH": str(tmp_path / f"index-{abs(hash(database_url))}"),
         "VAR_DIR": str(tmp_path),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = manage(*args, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
@@ -198,14 +192,7 @@ def served(tmp_path_factory):
 
 
 def run_in(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = manage(*args, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
 
 

@@ -11,21 +11,14 @@ import pytest
 
 from archive.ingest.decoding import decode_page
 from archive.ingest.parsing import parse_page
+from tests import processes
 from tests.conftest import ROOT, SEED_PAGES
 
 PAGES = 12
 
 
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        **kwargs,
-    )
+def manage(env, *args):
+    return processes.manage(*args, env=env, timeout=600)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")

@@ -1,11 +1,11 @@
 """Settings come from the environment; production settings pass Django's deploy checks."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.core.management import call_command
+
+from tests.processes import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -22,14 +22,7 @@ def run_manage(*args, env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     env["VAR_DIR"] = str(ROOT / "var" / "settings-test")
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(*args, env=env, timeout=120)
 
 
 def test_check_deploy_is_clean_with_production_environment():
