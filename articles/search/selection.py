@@ -52,7 +52,9 @@ def list_query(p, q: str, sort: str, filters: dict) -> str:
     Names become ids through the shared vocabulary; the list takes years as a range,
     so chosen years become the span from the first to the last of them."""
     data = {**p.facet_filters, "q": q, "sort": LIST_SORTS.get(sort, "")}
-    chosen = [int(y) for y in filters.get("year", []) if y != "0"]
+    # A year from the URL may be anything (year=abc finds nothing, as on the page).
+    chosen = [int(y) for y in filters.get("year", []) if y.isascii() and y.isdigit()]
+    chosen = [y for y in chosen if y]
     data.pop("year", None)
     low, high = (min(chosen), max(chosen)) if chosen else p.years
     data.update(year_from=low, year_to=high)
