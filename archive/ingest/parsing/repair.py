@@ -191,6 +191,7 @@ def _score(
     previous: Draft | None,
     topics: Topics | None = None,
     previous_noteless: Draft | None = None,
+    next_after: Draft | None = None,
 ) -> float | None:
     """How well a block fits a piece; None when it cannot belong there."""
     if target.headless or block.titled or (target is block.host and not block.fragment):
@@ -206,6 +207,8 @@ def _score(
     if block.byline or block.reporters:
         if target.byline or target.reporters or target.graphic or target.digest:
             return None
+        if block.host is None and target is next_after:
+            score += 1.5  # a head printed just above its column header and title
         named = _note_names(target)
         if named and block.byline:
             if not named & set(block.byline):
@@ -312,8 +315,10 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
                 key=lambda d: d.position,
                 default=None,
             )
+            after = [d for d in drafts if d.position > block.position]
+            following = min(after, key=lambda d: d.position, default=None)
             for target in drafts:
-                score = _score(block, target, previous, topics, noteless)
+                score = _score(block, target, previous, topics, noteless, following)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:

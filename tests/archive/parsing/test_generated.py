@@ -190,6 +190,7 @@ def _moves_pages(scorer, name: str, count: int = 45):
     [
         "box moved",
         "box without credit",
+        "byline and lede before header and title",
         "title printed after its body",
         "lede printed after its body",
         "author note printed after the next piece",
