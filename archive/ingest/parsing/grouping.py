@@ -225,9 +225,10 @@ def _add(draft: Draft, unit: Unit) -> None:
 def _lede_above_byline(draft: Draft) -> bool:
     # Title, one short complete paragraph, byline: the paragraph is the lede box
     # printed above the byline, not the body (a body never precedes its byline).
+    # Loose on the page (headless), the two are an article's head printed apart.
     if draft.lede or draft.byline or draft.reporters:
         return False
-    if not (draft.has_title or draft.header):
+    if not (draft.has_title or draft.header or draft.headless):
         return False
     if len(draft.items) != 1 or draft.items[0].kind != "text":
         return False

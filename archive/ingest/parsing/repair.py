@@ -191,6 +191,7 @@ def _score(
     previous: Draft | None,
     topics: Topics | None = None,
     previous_noteless: Draft | None = None,
+    next_after: Draft | None = None,
 ) -> float | None:
     """How well a block fits a piece; None when it cannot belong there."""
     if target.headless or block.titled or (target is block.host and not block.fragment):
@@ -206,6 +207,8 @@ def _score(
     if block.byline or block.reporters:
         if target.byline or target.reporters or target.graphic or target.digest:
             return None
+        if block.host is None and target is next_after:
+            score += 1.5  # a head printed just above its column header and title
         named = _note_names(target)
         if named and block.byline:
             if not named & set(block.byline):
@@ -312,8 +315,10 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
                 key=lambda d: d.position,
                 default=None,
             )
+            after = [d for d in drafts if d.position > block.position]
+            following = min(after, key=lambda d: d.position, default=None)
             for target in drafts:
-                score = _score(block, target, previous, topics, noteless)
+                score = _score(block, target, previous, topics, noteless, following)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:
@@ -337,6 +342,9 @@ def repair(drafts: list[Draft], page_flags: list[Flag]) -> list[Draft]:
             draft.strays = []
     titled = [d for d in drafts if not d.headless]
     blocks += [d for d in drafts if d.headless]
+    # A bare title printed apart (no column header over it) names a piece already
+    # on the page: it goes to its piece first, so text blocks do not fill it.
+    titled = _fill_missing_titles(titled, page_flags, bare_only=True)
     for block in assign_blocks(titled, blocks):
         if block.host is not None and not block.host.headless:
             _put_back(block)  # nowhere better: leave it where it was printed
@@ -365,14 +373,18 @@ def _put_back(block: Draft) -> None:
     )
 
 
-def _fill_missing_titles(drafts: list[Draft], page_flags: list[Flag]) -> list[Draft]:
+def _fill_missing_titles(
+    drafts: list[Draft], page_flags: list[Flag], bare_only: bool = False
+) -> list[Draft]:
     """A title printed away from its text goes to the untitled piece it is about."""
     untitled = [d for d in drafts if not d.has_title and d.opened]
     topics = Topics(drafts, body_only=True)
     for draft in drafts:
-        if untitled and len(draft.headings) >= 2 and draft.opened:
+        if untitled and len(draft.headings) >= 2 and draft.opened and not bare_only:
             _split_foreign_title(draft, untitled, topics)
     title_only = [d for d in drafts if d.has_title and not d.opened and not d.notes]
+    if bare_only:
+        title_only = [d for d in title_only if d.header is None]
     for lone in title_only:
         if not untitled:
             break

@@ -51,6 +51,8 @@ class Block:
     displaced: list[tuple[str, list[str], int]] = field(default_factory=list)
     inserts: dict[int, list[str]] = field(default_factory=dict)  # body position
 
+    head_last: bool = False  # byline and lede printed above the header and title
+
     def lines(self) -> list[str]:
         body = []
         for i, line in enumerate(self.body):
@@ -58,6 +60,8 @@ class Block:
             body.append(line)
         body += self.inserts.get(len(self.body), [])
         roles = (self.header, self.kicker, self.title, self.lede, self.byline)
+        if self.head_last:
+            roles = (self.lede, self.byline, self.header, self.kicker, self.title)
         return [line for role in roles for line in role] + body + self.note
 
 
@@ -157,6 +161,14 @@ def box_without_credit(blocks: list[Block], rng: random.Random) -> str:
     box = rng.choice(boxes)
     box.note, box.label["credits"] = [], []
     return "box without credit"
+
+
+def byline_before_header(blocks: list[Block], rng: random.Random) -> str:
+    found = [b for b in _articles(blocks) if b.byline and (b.header or b.title)]
+    if not found:
+        return ""
+    rng.choice(found).head_last = True
+    return "byline and lede before header and title"
 
 
 def title_after_body(blocks: list[Block], rng: random.Random) -> str:
@@ -334,6 +346,7 @@ MOVES = (
     reorder,
     box_between,
     box_without_credit,
+    byline_before_header,
     title_after_body,
     lede_after_body,
     note_away,
