@@ -228,7 +228,8 @@ def build_index(name: str, n: int, index_path: Path, reuse: bool) -> dict:
     t, cpu = time.perf_counter(), cpu_seconds()
     with polite():
         call_command("clear_index", interactive=False, verbosity=0)
-        call_command("update_index", verbosity=0)
+        # verbosity 2: a line per batch, the progress of a long build.
+        call_command("update_index", verbosity=2)
     built = {
         "articles": n,
         "seconds": time.perf_counter() - t,
@@ -442,18 +443,35 @@ def main() -> None:
         action="store_false",
         help="skip timing a gunicorn worker's boot and first request",
     )
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="report a size from the figures a finished earlier run stored, if any,"
+        " instead of measuring it again",
+    )
     parser.add_argument("--write", help="write the Markdown report here")
     args = parser.parse_args()
     from bench import report
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     configure(size_database(args.database, args.sizes[0]), BENCH_VAR / "index")
-    results = [run_size(n, args) for n in args.sizes]
-    text = report.markdown(results, args)
+    results = []
+    for n in args.sizes:
+        stored = BENCH_VAR / f"results_{n}.json"
+        if args.stored and stored.exists():
+            print(
+                f"\n== N = {n:,}: figures stored {time.ctime(stored.stat().st_mtime)}"
+            )
+            results.append(json.loads(stored.read_text()))
+        else:
+            results.append(run_size(n, args))
+            stored.write_text(json.dumps(results[-1], ensure_ascii=False))
+        # Written after each size, so a long run's first sizes are not lost.
+        text = report.markdown(results, args)
+        if args.write:
+            Path(args.write).write_text(text, encoding="utf-8")
+            print(f"written to {args.write}", flush=True)
     print("\n" + text)
-    if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
-        print(f"written to {args.write}")
 
 
 if __name__ == "__main__":
