@@ -116,7 +116,9 @@ def markdown(results: list[dict], args) -> str:
         "```sh",
         f".venv/bin/python bench/run.py --sizes {sizes} --engines {engines}"
         + "".join(f" --engines-for {spec}" for spec in args.engines_for)
-        + " --reuse \\",
+        + " --reuse"
+        + (" --stored" if getattr(args, "stored", False) else "")
+        + " \\",
         "    --database postgresql://postgres@127.0.0.1:5432/archive_bench"
         " --write docs/benchmarks.md",
         "```",
@@ -124,6 +126,12 @@ def markdown(results: list[dict], args) -> str:
         f"Machine: {machine()}{version}. The machine was shared with other work while"
         " this ran; the load average when each engine finished is in the table (2.0"
         " means both CPUs were busy with something else).",
+        "",
+        "Each size's figures were measured by a run of its own and stored"
+        " (`var/bench/results_N.json`); `--stored` reports them without measuring"
+        " again. Finished (UTC): "
+        + ", ".join(f"{r['n']:,} articles {r.get('measured', '?')}" for r in results)
+        + ".",
         "",
         SETUP,
         "## Summary",

@@ -359,9 +359,15 @@ def main() -> None:
             print(
                 f"\n== N = {n:,}: figures stored {time.ctime(stored.stat().st_mtime)}"
             )
-            results.append(json.loads(stored.read_text()))
+            result = json.loads(stored.read_text())
+            result.setdefault(
+                "measured",
+                time.strftime("%Y-%m-%d %H:%M", time.gmtime(stored.stat().st_mtime)),
+            )
+            results.append(result)
         else:
             results.append(run_size(n, args))
+            results[-1]["measured"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
             stored.write_text(json.dumps(results[-1], ensure_ascii=False))
         # Written after each size, so a long run's first sizes are not lost.
         text = report.markdown(results, args)
