@@ -46,28 +46,38 @@ year, one character (王), a phrase ("工会服务"), a rarer word.
 PROFILE = """\
 ## What the profile showed
 
-Profiled with pyinstrument at 10,000 articles (broad queries, the page built and
-rendered), before this work:
+**Before the search package** (pyinstrument, 10,000 articles, broad queries): 60–90 %
+of a broad query's time was Whoosh's matcher loop, a Python call per posting to
+intersect, score (BM25F) and, for a phrase, compare positions (0.5 s of 0.9 s for
+"工会服务"); facets were a `Counter` over every hit (25–50 ms); jieba's dictionary and
+the highlight table loaded on a worker's first search (1–5 s); jieba's Python
+segmentation was ~20 ms of CPU per indexed article. What changed then: the parsed query
+is evaluated per segment as boolean masks and BM25F score arrays (numpy) over postings,
+lengths, facet values and sort keys decoded once per segment and cached; phrases
+compare sorted (document, position) keys of documents having every word; facets are
+bincounts and totals the size of the mask (exact); only the page is sorted; workers
+load everything at boot; segmentation is jieba-rs (the same words, ~20× faster); at
+100,000 articles the tantivy engine does matching, counting, facets and sorting in Rust.
 
-- 60–90 % of a broad query's time was Whoosh's matcher loop: a Python call per
-  posting to intersect the words (`IntersectionMatcher.next`), score them (BM25F per
-  posting, `AndMaybeMatcher.score`) and, for a phrase, decode and compare positions in
-  every candidate (`OffsetMatcher._get_spans`: 0.5 s of 0.9 s for "工会服务").
-- Counting the seven facets over every hit with a `Counter`: 25–50 ms.
-- Building the highlight table on the first request (70 ms) and jieba's dictionary
-  (a second, or ~5 s on a busy machine) on the first search of a worker.
-- On the page side, snippets normalised every later match again for each match
-  (quadratic) and the template included a sub-template per facet value (280).
-- Index build: jieba's Python segmentation was ~20 ms of CPU per article, most of a
-  build; preparing documents (the database, the text template, garbled forms) ~3 ms.
+**This round** (cProfile, 2,000 articles, machine load 6–11):
 
-What changed: matching evaluates the parsed query as boolean masks and BM25F score
-arrays per segment (numpy) from postings, field lengths, facet values and sort keys
-decoded once per segment and cached; phrases compare sorted (document, position) keys
-of documents having every word; facets are bincounts, totals a count of the mask
-(exact); only the page is sorted. Workers load everything at boot. Segmentation is
-jieba-rs (the same words, ~20× faster). At 100,000 articles the tantivy engine does
-matching, counting, facets and sorting in Rust on the same terms.
+- *Index build*, tantivy, in one process: ~5.7 ms of CPU per article. Segmenting
+  (`text.index_postings`, jieba-rs's `cut` about a third of it) ~30 %; making tantivy
+  documents ~26 %, most of it one `add_text` call per side term (~520 an article: each
+  ideograph, each piece of an unknown word); finding side terms with a regular
+  expression per term ~15 %; sorting all of an article's postings by position ~12 %;
+  rendering the text field's template ~8 %; normalising again text the index had
+  already normalised ~5 %. Now the side terms of a field go to tantivy as one
+  space-separated string (a whitespace-tokenized field; they never contain a space),
+  found in one scan; each term's positions go in order without sorting the article's
+  postings (tantivy needs positions ordered per term, not across terms); the text field
+  is joined in Python (identical to the template's output, checked on the real-use and
+  synthetic archives); nothing is normalised twice. The index's terms are unchanged.
+- *Search view* on broad queries (tantivy): 22–27 ms of CPU a request, about half of it
+  Django's template rendering the page (20 results, ~140 facet links with their URLs),
+  a tenth loading the page's 20 articles, ~3 % the engine (matching, counts, facets).
+  The wall times above are several times the CPU times because the machine was busy:
+  at a load average of 10 on 2 CPUs a request waits for a CPU most of the time.
 """
 
 
@@ -106,7 +116,9 @@ def markdown(results: list[dict], args) -> str:
         "```sh",
         f".venv/bin/python bench/run.py --sizes {sizes} --engines {engines}"
         + "".join(f" --engines-for {spec}" for spec in args.engines_for)
-        + " --reuse \\",
+        + " --reuse"
+        + (" --stored" if getattr(args, "stored", False) else "")
+        + " \\",
         "    --database postgresql://postgres@127.0.0.1:5432/archive_bench"
         " --write docs/benchmarks.md",
         "```",
@@ -114,6 +126,12 @@ def markdown(results: list[dict], args) -> str:
         f"Machine: {machine()}{version}. The machine was shared with other work while"
         " this ran; the load average when each engine finished is in the table (2.0"
         " means both CPUs were busy with something else).",
+        "",
+        "Each size's figures were measured by a run of its own and stored"
+        " (`var/bench/results_N.json`); `--stored` reports them without measuring"
+        " again. Finished (UTC): "
+        + ", ".join(f"{r['n']:,} articles {r.get('measured', '?')}" for r in results)
+        + ".",
         "",
         SETUP,
         "## Summary",

@@ -19,15 +19,16 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import first_request, percentile, time_page, time_view  # noqa: E402
+
 BENCH_VAR = ROOT / "var" / "bench"
 ENGINES = {
     "whoosh": "articles.search.whoosh.backend.ChineseWhooshEngine",
@@ -133,53 +134,6 @@ def index_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-# --- timing ------------------------------------------------------------------------
-
-
-def time_view(client, qs: str, repeat: int, cpu: list | None = None) -> list[float]:
-    """Wall times (ms) of `repeat` requests; their CPU times go to `cpu` if given.
-
-    The CPU time this process spends on a request does not grow when other work
-    shares the machine, as the wall time does.
-    """
-    times = []
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        response = client.get(f"/search/?{qs}")
-        times.append((time.perf_counter() - t) * 1000)
-        if cpu is not None:
-            cpu.append((time.process_time() - c) * 1000)
-        assert response.status_code == 200, (qs, response.status_code)
-    return times
-
-
-def time_page(qs: str, repeat: int, engine=None) -> tuple[list[float], int]:
-    """The search page built and rendered (no HTTP, no middleware) with the given engine."""
-    from django.http import QueryDict
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
-    from articles.search.page import build_search_page
-
-    params = QueryDict(qs)
-    request = RequestFactory().get(f"/search/?{qs}")
-    times, total = [], 0
-    for _ in range(repeat):
-        t = time.perf_counter()
-        page = build_search_page(params, engine)
-        render_to_string("search/search.html", {"page": page}, request=request)
-        times.append((time.perf_counter() - t) * 1000)
-        total = page.total
-    return times, total
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def use_engine(name: str, index_path: Path, cache_seconds: int = 0):
     from django.conf import settings
     from haystack import connections
@@ -228,7 +182,8 @@ def build_index(name: str, n: int, index_path: Path, reuse: bool) -> dict:
     t, cpu = time.perf_counter(), cpu_seconds()
     with polite():
         call_command("clear_index", interactive=False, verbosity=0)
-        call_command("update_index", verbosity=0)
+        # verbosity 2: a line per batch, the progress of a long build.
+        call_command("update_index", verbosity=2)
     built = {
         "articles": n,
         "seconds": time.perf_counter() - t,
@@ -242,63 +197,6 @@ def build_index(name: str, n: int, index_path: Path, reuse: bool) -> dict:
         f"  {name}: index built in {built['seconds']:.1f} s, {built['bytes'] / 1e6:.0f} MB"
     )
     return built
-
-
-def first_request(database: str, name: str, index_path: Path, qs: str) -> dict:
-    """gunicorn with one worker on this archive: seconds until the worker has warmed up,
-    then the first request and the next one (ms)."""
-    from bench.serving import free_port
-
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "SEARCH_ENGINE": ENGINES[name],
-        "SEARCH_INDEX_PATH": str(index_path),
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    command = [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "1"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "info"]
-    started = time.perf_counter()
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        for line in server.stderr:
-            if "search warmed up" in line:
-                break
-        ready = time.perf_counter() - started
-        url = f"http://127.0.0.1:{port}/search/?{qs}"
-        worker = subprocess.run(
-            ["ps", "--ppid", str(server.pid), "-o", "pid="],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()[0]
-        times, cpu = [], []
-        for _ in range(2):
-            t, c = time.perf_counter(), process_cpu_ms(worker)
-            with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
-                response.read()
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append(process_cpu_ms(worker) - c)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {
-        "ready": ready,
-        "first": times[0],
-        "second": times[1],
-        "first_cpu": cpu[0],
-        "second_cpu": cpu[1],
-    }
-
-
-def process_cpu_ms(pid: str) -> float:
-    """CPU time a process has used (10 ms resolution), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def run_engine(name, n, queries, args, database) -> dict:
@@ -360,7 +258,7 @@ def run_engine(name, n, queries, args, database) -> dict:
         "load": os.getloadavg()[0],
     }
     if args.boot:
-        result["boot"] = first_request(database, name, index_path, queries[0])
+        result["boot"] = first_request(database, ENGINES[name], index_path, queries[0])
         print(f"  {name}: worker boot {result['boot']}", flush=True)
     return result
 
@@ -442,18 +340,41 @@ def main() -> None:
         action="store_false",
         help="skip timing a gunicorn worker's boot and first request",
     )
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="report a size from the figures a finished earlier run stored, if any,"
+        " instead of measuring it again",
+    )
     parser.add_argument("--write", help="write the Markdown report here")
     args = parser.parse_args()
     from bench import report
 
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     configure(size_database(args.database, args.sizes[0]), BENCH_VAR / "index")
-    results = [run_size(n, args) for n in args.sizes]
-    text = report.markdown(results, args)
+    results = []
+    for n in args.sizes:
+        stored = BENCH_VAR / f"results_{n}.json"
+        if args.stored and stored.exists():
+            print(
+                f"\n== N = {n:,}: figures stored {time.ctime(stored.stat().st_mtime)}"
+            )
+            result = json.loads(stored.read_text())
+            result.setdefault(
+                "measured",
+                time.strftime("%Y-%m-%d %H:%M", time.gmtime(stored.stat().st_mtime)),
+            )
+            results.append(result)
+        else:
+            results.append(run_size(n, args))
+            results[-1]["measured"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+            stored.write_text(json.dumps(results[-1], ensure_ascii=False))
+        # Written after each size, so a long run's first sizes are not lost.
+        text = report.markdown(results, args)
+        if args.write:
+            Path(args.write).write_text(text, encoding="utf-8")
+            print(f"written to {args.write}", flush=True)
     print("\n" + text)
-    if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
-        print(f"written to {args.write}")
 
 
 if __name__ == "__main__":

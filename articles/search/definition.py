@@ -72,9 +72,9 @@ def text_postings(
     for name, options in definition.texts.items():
         value = doc.get(name)
         if isinstance(value, str):
-            postings[name] = text.index_postings(
-                text.normalize(value), characters=options.characters
-            )
+            # The search index prepares every text field normalised (ArticleIndex), so
+            # it is not normalised again here (that was a twentieth of a build).
+            postings[name] = text.index_postings(value, characters=options.characters)
     weights: dict[str, float] = {}
     content = postings.get(definition.content)
     if content is not None:
