@@ -12,6 +12,7 @@ from archive.ingest.parsing.records import Flag
 from archive.ingest.parsing.units import CJK, MAX_LEDE, Unit
 from archive.ingest.text import word_runs_across
 
+RUNNER_UP_MARGIN = 1.0  # score points within which a second candidate is told
 TOPIC_WEIGHT = 6  # a perfect topic match weighs as much as a sentence running on
 
 #
@@ -299,12 +300,28 @@ def _insert(block: Draft, target: Draft) -> None:
         )
 
 
+def _flag_runner_up(
+    block: Draft, chosen: Draft, best: float, scored: list[tuple[float, Draft]]
+) -> None:
+    # A close second candidate may be the real owner: it is told, so an editor
+    # checks both pieces rather than trusting the one that lost.
+    for score, other in scored:
+        if other is not chosen and best - score < RUNNER_UP_MARGIN:
+            shown = block.items or block.lede
+            sample = f"（开头“{shown[0].text[:12]}”）" if shown else ""
+            other.flag(
+                "moved_text",
+                f"版面上错位的一段文字{sample}已配给别篇，但也可能属于本文，请核对。",
+            )
+
+
 def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
     """Give each block to the piece it fits best; returns the blocks that fit none."""
     pending = sorted(blocks, key=lambda b: b.position)
     topics = Topics(drafts)
     while pending:
         best = None
+        scores: dict[int, list[tuple[float, Draft]]] = {}
         for block in pending:
             before = [
                 d for d in drafts if d is not block.host and d.position < block.position
@@ -319,11 +336,14 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
             following = min(after, key=lambda d: d.position, default=None)
             for target in drafts:
                 score = _score(block, target, previous, topics, noteless, following)
+                if score is not None:
+                    scores.setdefault(id(block), []).append((score, target))
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:
             break
-        _, block, target = best
+        score, block, target = best
+        _flag_runner_up(block, target, score, scores[id(block)])
         _insert(block, target)
         pending.remove(block)
     return pending
