@@ -26,7 +26,7 @@ year, one character (王), a phrase ("工会服务"), a rarer word.
 
 - *Index build*: `clear_index` + `update_index` of all public articles (what
   `rebuild_index` runs): wall time, and the CPU time of all its processes (which
-  does not grow when other work shares the machine), and the index's size on disk.
+  grows far less than the wall time when other work shares the machine), and the index's size on disk.
 - *Search view*: `GET /search/?…` through Django's test client — middleware, query
   parsing, matching and ranking, exact counts for all seven facets, the page's 20
   articles loaded from the database, snippets with highlights, the template; the
@@ -59,7 +59,7 @@ bincounts and totals the size of the mask (exact); only the page is sorted; work
 load everything at boot; segmentation is jieba-rs (the same words, ~20× faster); at
 100,000 articles the tantivy engine does matching, counting, facets and sorting in Rust.
 
-**This round** (cProfile, 2,000 articles, machine load 6–11):
+**This round** (cProfile, 2,000 and 10,000 articles, machine load 6–12):
 
 - *Index build*, tantivy, in one process: ~5.7 ms of CPU per article. Segmenting
   (`text.index_postings`, jieba-rs's `cut` about a third of it) ~30 %; making tantivy
@@ -67,17 +67,26 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   ideograph, each piece of an unknown word); finding side terms with a regular
   expression per term ~15 %; sorting all of an article's postings by position ~12 %;
   rendering the text field's template ~8 %; normalising again text the index had
-  already normalised ~5 %. Now the side terms of a field go to tantivy as one
+  already normalised ~5 %. Changed: the side terms of a field go to tantivy as one
   space-separated string (a whitespace-tokenized field; they never contain a space),
   found in one scan; each term's positions go in order without sorting the article's
-  postings (tantivy needs positions ordered per term, not across terms); the text field
-  is joined in Python (identical to the template's output, checked on the real-use and
-  synthetic archives); nothing is normalised twice. The index's terms are unchanged.
-- *Search view* on broad queries (tantivy): 22–27 ms of CPU a request, about half of it
-  Django's template rendering the page (20 results, ~140 facet links with their URLs),
-  a tenth loading the page's 20 articles, ~3 % the engine (matching, counts, facets).
-  The wall times above are several times the CPU times because the machine was busy:
-  at a load average of 10 on 2 CPUs a request waits for a CPU most of the time.
+  postings (tantivy needs positions ordered per term only); the text field is joined
+  in Python (identical to the template's output, checked on the real-use and synthetic
+  archives); nothing is normalised twice. The index's terms are unchanged. The gain
+  could not be separated from the noise of the shared machine: the same code measured
+  5.6–8.2 ms per article from one run to the next. In the runs above the build's CPU is
+  2–3× the in-process figure: the prepared documents cross from the segmenting
+  processes to the one that writes, which builds every token object in Python
+  (~1,000 an article) and is the serial part of a build; at 100,000 articles on this
+  machine, at its load, that makes the build far longer than its CPU time.
+- *Search view* on broad queries, 30–55 ms of CPU a request (Whoosh at 10,000:
+  38–46 ms; tantivy at 2,000: 22–27 ms). About 40 % is Django's template rendering the
+  page (20 results, ~140 facet links with their URLs), 20–30 % loading the page's 20
+  articles, 15 % the Whoosh engine (matching, counts, facets, ranking; ~3 % on
+  tantivy), 5 % normalising each of the hundreds of highlighted matches of a broad word
+  (now once per distinct form; after the runs above). The wall times above are 5–15×
+  the CPU times because the machine was busy: at a load average of 10 on 2 CPUs a
+  request mostly waits for a CPU.
 """
 
 
@@ -165,6 +174,13 @@ def markdown(results: list[dict], args) -> str:
                 )
                 + f" | {e['load']:.1f} |"
             )
+        if not r["engines"] and "pg" in r:
+            # A run cut short after PostgreSQL was timed: its figures alone.
+            lines.append(
+                f"| {r['n']:,} | — (see below) |"
+                + " — |" * 10
+                + f" {ms(r['pg']['p50'])} | {ms(r['pg']['p95'])} | — | — | — | — |"
+            )
     lines += [
         "",
         "Index builds reused by `--reuse` report the time measured when they were"
@@ -187,8 +203,12 @@ def markdown(results: list[dict], args) -> str:
         if pg:
             header += " page, PostgreSQL FTS |"
             rule += "---:|"
-        lines += [f"## N = {r['n']:,}: each query (medians)", "", header, rule]
-        for i, row in enumerate(r["engines"][0]["rows"]):
+        lines += [f"## N = {r['n']:,}: each query (medians)", ""]
+        if r.get("note"):
+            lines += [r["note"], ""]
+        lines += [header, rule]
+        first = r["engines"][0] if r["engines"] else r["pg"]
+        for i, row in enumerate(first["rows"]):
             line = f"| {row['query']} | {row['hits']:,} |"
             for e in r["engines"]:
                 other = e["rows"][i]

@@ -278,6 +278,15 @@ def run_size(n: int, args) -> dict:
     result = {"n": n, "queries": len(queries)}
     if database.startswith("postgres"):
         result["pg"] = time_pg(queries, args)
+        # Kept at once: a long run cut short still has its PostgreSQL figures.
+        partial = {
+            **result,
+            "engines": [],
+            "note": "Engines not measured: the run was cut short.",
+        }
+        (BENCH_VAR / f"results_{n}.json").write_text(
+            json.dumps(partial, ensure_ascii=False)
+        )
     engines = args.engines
     for spec in args.engines_for:
         size, _, names = spec.partition("=")

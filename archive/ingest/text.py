@@ -28,7 +28,7 @@ INVISIBLE_CHARS = (
     "\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff"
 )
 INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
-# Bullets printed before bylines and headers (■王君伟).
+# Bullets printed before bylines and headers (■某某某).
 BULLETS = "■□▪▫◼◻●○◆◇▲△▼▽★☆►▶•◎※"
 LEADING_BULLETS = re.compile(f"^[{HORIZONTAL_SPACE}]*[{BULLETS}]+[{HORIZONTAL_SPACE}]*")
 # Punctuation of either width that headers and bylines never carry.
@@ -141,7 +141,7 @@ def strip_layout_marker(line: str, headers: Iterable[str] = ()) -> str:
 
     OCR reads the coloured tabs before column headers as letters (`G 热点思考`,
     `₩ 观点撷英`, glued when the gap is narrow: `G热点思考`), the squares before
-    bylines as bullets (`■王君伟`), and sometimes leaves a tab alone on its line
+    bylines as bullets (`■某某某`), and sometimes leaves a tab alone on its line
     (`H`). A letter or symbol goes when a space parts it from a header or byline (a
     line without punctuation), or when it is glued to one of `headers`, the paper's
     column headers; so `AI+服务`, `A股` and `A 股市场回暖，……` keep their letters.

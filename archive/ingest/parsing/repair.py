@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 
 from archive.ingest.parsing.grouping import Draft
 from archive.ingest.parsing.people import parse_note
 from archive.ingest.parsing.records import Flag
+from archive.ingest.parsing.titles import fill_missing_titles
+from archive.ingest.parsing.topics import Topics
 from archive.ingest.parsing.units import CJK, MAX_LEDE, Unit
 from archive.ingest.text import word_runs_across
 
+RUNNER_UP_MARGIN = 1.0  # score points within which a second candidate is told
 TOPIC_WEIGHT = 6  # a perfect topic match weighs as much as a sentence running on
 
 #
@@ -139,52 +140,6 @@ def _opens(block: Draft, target: Draft) -> bool:
     )
 
 
-def _grams(text: str) -> Counter[str]:
-    return Counter(text[i : i + 2] for i in range(len(text) - 1))
-
-
-def _bigrams(draft: Draft, body_only: bool = False) -> Counter[str]:
-    units = [] if body_only else list(draft.headings)
-    units += list(draft.lede) + list(draft.items)
-    text = "".join(u.bare for u in units)
-    if draft.header and draft.header.rest and not body_only:
-        text += re.sub(r"[\W_]", "", draft.header.rest)
-    return _grams(text)
-
-
-class Topics:
-    """Words a piece is about: tf-idf of character bigrams over the page's pieces."""
-
-    def __init__(self, drafts: list[Draft], body_only: bool = False) -> None:
-        self.body_only = body_only
-        self.counts = {id(d): _bigrams(d, body_only) for d in drafts}
-        df: Counter[str] = Counter()
-        for counts in self.counts.values():
-            df.update(counts.keys())
-        n = len(drafts) + 1
-        self.idf = {g: math.log(n / (1 + c)) for g, c in df.items()}
-
-    def _vector(self, counts: Counter[str]) -> dict[str, float]:
-        return {g: c * self.idf.get(g, 0.0) for g, c in counts.items()}
-
-    def similarity(self, block: Draft, target: Draft) -> float:
-        return self._cosine(_bigrams(block, self.body_only), target)
-
-    def text_similarity(self, text: str, target: Draft) -> float:
-        return self._cosine(_grams(text), target)
-
-    def _cosine(self, counts: Counter[str], target: Draft) -> float:
-        a = self._vector(counts)
-        b = self._vector(
-            self.counts.get(id(target)) or _bigrams(target, self.body_only)
-        )
-        dot = sum(v * b.get(g, 0.0) for g, v in a.items())
-        norm = math.sqrt(
-            sum(v * v for v in a.values()) * sum(v * v for v in b.values())
-        )
-        return dot / norm if norm else 0.0
-
-
 def _score(
     block: Draft,
     target: Draft,
@@ -299,12 +254,28 @@ def _insert(block: Draft, target: Draft) -> None:
         )
 
 
+def _flag_runner_up(
+    block: Draft, chosen: Draft, best: float, scored: list[tuple[float, Draft]]
+) -> None:
+    # A close second candidate may be the real owner: it is told, so an editor
+    # checks both pieces rather than trusting the one that lost.
+    for score, other in scored:
+        if other is not chosen and best - score < RUNNER_UP_MARGIN:
+            shown = block.items or block.lede
+            sample = f"（开头“{shown[0].text[:12]}”）" if shown else ""
+            other.flag(
+                "moved_text",
+                f"版面上错位的一段文字{sample}已配给别篇，但也可能属于本文，请核对。",
+            )
+
+
 def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
     """Give each block to the piece it fits best; returns the blocks that fit none."""
     pending = sorted(blocks, key=lambda b: b.position)
     topics = Topics(drafts)
     while pending:
         best = None
+        scores: dict[int, list[tuple[float, Draft]]] = {}
         for block in pending:
             before = [
                 d for d in drafts if d is not block.host and d.position < block.position
@@ -319,11 +290,14 @@ def assign_blocks(drafts: list[Draft], blocks: list[Draft]) -> list[Draft]:
             following = min(after, key=lambda d: d.position, default=None)
             for target in drafts:
                 score = _score(block, target, previous, topics, noteless, following)
+                if score is not None:
+                    scores.setdefault(id(block), []).append((score, target))
                 if score is not None and (best is None or score > best[0]):
                     best = (score, block, target)
         if best is None:
             break
-        _, block, target = best
+        score, block, target = best
+        _flag_runner_up(block, target, score, scores[id(block)])
         _insert(block, target)
         pending.remove(block)
     return pending
@@ -344,7 +318,7 @@ def repair(drafts: list[Draft], page_flags: list[Flag]) -> list[Draft]:
     blocks += [d for d in drafts if d.headless]
     # A bare title printed apart (no column header over it) names a piece already
     # on the page: it goes to its piece first, so text blocks do not fill it.
-    titled = _fill_missing_titles(titled, page_flags, bare_only=True)
+    titled = fill_missing_titles(titled, page_flags, bare_only=True)
     for block in assign_blocks(titled, blocks):
         if block.host is not None and not block.host.headless:
             _put_back(block)  # nowhere better: leave it where it was printed
@@ -354,7 +328,7 @@ def repair(drafts: list[Draft], page_flags: list[Flag]) -> list[Draft]:
                 "这段文字找不到所属文章，已单独成篇，请核对或合并到相应文章。",
             )
             titled.append(block)
-    titled = _fill_missing_titles(titled, page_flags)
+    titled = fill_missing_titles(titled, page_flags)
     return sorted(titled, key=lambda d: d.position)
 
 
@@ -371,56 +345,3 @@ def _put_back(block: Draft) -> None:
     host.flag(
         "layout_unclear", "正文中间出现署名或提要，无法判断归属，已保留原位，请核对。"
     )
-
-
-def _fill_missing_titles(
-    drafts: list[Draft], page_flags: list[Flag], bare_only: bool = False
-) -> list[Draft]:
-    """A title printed away from its text goes to the untitled piece it is about."""
-    untitled = [d for d in drafts if not d.has_title and d.opened]
-    topics = Topics(drafts, body_only=True)
-    for draft in drafts:
-        if untitled and len(draft.headings) >= 2 and draft.opened and not bare_only:
-            _split_foreign_title(draft, untitled, topics)
-    title_only = [d for d in drafts if d.has_title and not d.opened and not d.notes]
-    if bare_only:
-        title_only = [d for d in title_only if d.header is None]
-    for lone in title_only:
-        if not untitled:
-            break
-        text = "".join(h.bare for h in lone.headings)
-        target = max(untitled, key=lambda d: topics.text_similarity(text, d))
-        untitled.remove(target)
-        target.headings, target.headless = lone.headings, False
-        target.indices |= lone.indices
-        target.flag("moved_text", "标题印在版面别处，已按内容配给本文，请核对。")
-        lone.indices = set()
-    for draft in drafts:
-        if not draft.indices and draft.headings:
-            title = draft.headings[0].text
-            page_flags.append(Flag("unattached_text", f"无法归属的标题：“{title}”。"))
-    return [d for d in drafts if d.indices]
-
-
-def _split_foreign_title(draft: Draft, untitled: list[Draft], topics: Topics) -> None:
-    """Of two title lines, one about an untitled piece's text is that piece's title."""
-    best = None
-    for heading in draft.headings:
-        if heading.key.endswith("—"):
-            continue  # a kicker leading into this piece's own title
-        own = topics.text_similarity(heading.bare, draft)
-        for other in untitled:
-            margin = topics.text_similarity(heading.bare, other) - own
-            if margin > 0 and (best is None or margin > best[0]):
-                best = (margin, heading, other)
-    if best is None:
-        return
-    _, heading, other = best
-    draft.headings.remove(heading)
-    draft.indices.discard(heading.index)
-    other.headings, other.headless = [heading], False
-    other.indices.add(heading.index)
-    untitled.remove(other)
-    message = f"标题行“{heading.text}”印在别篇标题旁，已按内容配给本文，请核对。"
-    other.flag("moved_text", message)
-    draft.flag("title_guess", f"“{heading.text}”已判为别篇的标题，请核对本文标题。")
