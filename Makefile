@@ -41,8 +41,9 @@ run: setup  ## serve the portal with the seed archive on http://127.0.0.1:$(PORT
 test: install  ## run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
 	$(BIN)/pytest
 
-lint: install  ## ruff, bandit and the migrations check
+lint: install  ## ruff (lint and format), bandit and the migrations check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r archive articles -ll -x '*/migrations/*'
 	$(LOCAL_ENV) $(MANAGE) makemigrations --check --dry-run
 

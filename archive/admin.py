@@ -117,7 +117,8 @@ class ScanInline(admin.TabularInline):
         if not scan.pk:
             return "—"
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" class="scan-admin-thumb" width="120"></a>',
+            '<a href="{}" target="_blank" rel="noopener">'
+            '<img src="{}" alt="{}" class="scan-admin-thumb" width="120"></a>',
             selectors.image_url(scan, "web"),
             selectors.image_url(scan, "thumb"),
             f"{scan.original_name} 缩略图",

@@ -1,4 +1,5 @@
-"""Issue: one printed page as received, kept verbatim with its hash; learned corrections, scans, regions.
+"""Issue: one printed page as received, kept verbatim with its hash; learned corrections,
+scans, regions.
 
 Crosses into articles: ArticleRegion points at articles.Article (by label) and
 Issue.objects.public() asks the articles on a page, because a page is public through its

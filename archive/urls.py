@@ -1,4 +1,5 @@
-"""Top-level URL map: admin, search, research tools and open interfaces, scans, robots.txt and sitemap.xml, public portal.
+"""Top-level URL map: admin, search, research tools and open interfaces, scans, robots.txt
+and sitemap.xml, public portal.
 
 Crosses into articles: the project's URL map names every app's pages, the sitemaps and
 robots.txt of articles.portal included.

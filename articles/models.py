@@ -1,4 +1,5 @@
-"""Articles, their columns, authors, affiliations and provinces, and the authorships linking them."""
+"""Articles, their columns, authors, affiliations and provinces, and the authorships linking
+them."""
 
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,4 +1,5 @@
-"""Archive-wide find and replace: preview every match in context, apply a chosen subset, undo a batch."""
+"""Archive-wide find and replace: preview every match in context, apply a chosen subset, undo a
+batch."""
 
 from dataclasses import dataclass, field
 from datetime import date

@@ -17,7 +17,9 @@ class ReaderReportForm(forms.ModelForm):
             "comment": "补充说明（选填）",
         }
         help_texts = {
-            "selected_text": "在正文中选中有误的文字会自动填入；也可以直接从文中复制一小段（不要跨段）。",
+            "selected_text": (
+                "在正文中选中有误的文字会自动填入；也可以直接从文中复制一小段（不要跨段）。"
+            ),
             "suggestion": "写出正确的文字；如果是多字、漏字，写出改正后的整段即可。",
             "comment": "例如依据、出处，或无法用“应改为”说清的问题。",
         }

@@ -1,4 +1,5 @@
-"""Read-only JSON API over public data: articles (filtered like /articles/), people, places, columns, issues."""
+"""Read-only JSON API over public data: articles (filtered like /articles/), people, places,
+columns, issues."""
 
 from __future__ import annotations
 

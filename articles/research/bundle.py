@@ -173,7 +173,8 @@ def write_corpus(
             if tick:
                 tick(1)
     readme = (
-        f"{settings.SITE_TITLE}：校对后全文（公开文章 {count} 篇），导出于 {timezone.now().isoformat()}。\n\n"
+        f"{settings.SITE_TITLE}：校对后全文（公开文章 {count} 篇），"
+        f"导出于 {timezone.now().isoformat()}。\n\n"
         f"{JSONL}：每行一篇文章（JSON），含标题、引题、观点提要、正文、栏目、体裁、校对状态、出版日期、版次、署名（作者、角色、单位、省份）、修订次数与引文。\n"
         f"{TEXT_DIR}/：每篇文章一个纯文本文件，文件名为文章编号。\n"
         f"{MANIFEST}：除本清单外每个文件的 SHA-256；用 `sha256sum -c {MANIFEST}` 校验。\n"

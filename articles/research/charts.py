@@ -1,4 +1,5 @@
-"""Chart data as plain dicts (years by column, provinces, one author over time): the lists' numbers, drawn."""
+"""Chart data as plain dicts (years by column, provinces, one author over time): the lists'
+numbers, drawn."""
 
 from __future__ import annotations
 

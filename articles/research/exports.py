@@ -1,4 +1,5 @@
-"""Exports of articles: CSV, RIS, BibTeX, EndNote, NoteExpress, GB/T 7714 (the bulk corpus is in bundle.py)."""
+"""Exports of articles: CSV, RIS, BibTeX, EndNote, NoteExpress, GB/T 7714 (the bulk corpus is
+in bundle.py)."""
 
 from __future__ import annotations
 
@@ -224,7 +225,8 @@ def render_endnote(citations: Iterable[Citation]) -> Iterator[str]:
 
 
 def noteexpress_record(c: Citation) -> str:
-    """NoteExpress's own tagged format (`{Reference Type}: Newspaper Article`), as CNKI exports it."""
+    """NoteExpress's own tagged format (`{Reference Type}: Newspaper Article`), as CNKI
+    exports it."""
     lines = [
         ("Reference Type", "Newspaper Article"),
         ("Title", c.title),

@@ -1,4 +1,5 @@
-"""Combined filters over public articles (people, places, column, kind, status, years, keyword) with facet counts."""
+"""Combined filters over public articles (people, places, column, kind, status, years, keyword)
+with facet counts."""
 
 from __future__ import annotations
 

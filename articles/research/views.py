@@ -1,4 +1,5 @@
-"""Researcher pages: the filtered list, exports and citations, charts, the institution list (the retired author list redirects), downloads."""
+"""Researcher pages: the filtered list, exports and citations, charts, the institution list
+(the retired author list redirects), downloads."""
 
 from __future__ import annotations
 

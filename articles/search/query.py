@@ -1,4 +1,5 @@
-"""The search box's syntax (words, "phrases", -exclusions) parsed into a haystack query that cannot break."""
+"""The search box's syntax (words, "phrases", -exclusions) parsed into a haystack query that
+cannot break."""
 
 from __future__ import annotations
 

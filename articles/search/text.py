@@ -1,4 +1,5 @@
-"""Chinese text for search: one normalisation and jieba segmentation with the archive's dictionary."""
+"""Chinese text for search: one normalisation and jieba segmentation with the archive's
+dictionary."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Template helpers for the public portal: Chinese dates, bylines, body blocks, the province chart."""
+"""Template helpers for the public portal: Chinese dates, bylines, body blocks, the province
+chart."""
 
 import re
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
-"""Template tags for research pages and the article page: GB/T 7714 reference, citation box, author chart."""
+"""Template tags for research pages and the article page: GB/T 7714 reference, citation box,
+author chart."""
 
 import json
 from urllib.parse import parse_qsl, urlencode

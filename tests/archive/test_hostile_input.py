@@ -1,4 +1,5 @@
-"""Hostile input to the pure pipeline: no exception but the documented ones, nothing invisible kept."""
+"""Hostile input to the pure pipeline: no exception but the documented ones, nothing invisible
+kept."""
 
 import re
 

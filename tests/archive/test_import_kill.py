@@ -64,7 +64,8 @@ def test_sigkill_mid_batch_leaves_only_whole_pages(tmp_path):
             env,
             "shell",
             "-c",
-            "import json; from archive.models import Issue; print(json.dumps({i.source_name: i.articles.count() for i in Issue.objects.all()}))",
+            "import json; from archive.models import Issue; print(json.dumps("
+            "{i.source_name: i.articles.count() for i in Issue.objects.all()}))",
         ).stdout
         return json.loads(out.strip().splitlines()[-1])
 

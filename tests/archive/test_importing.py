@@ -102,7 +102,10 @@ def test_other_encodings_import_the_same_text(db, encoding):
 
 
 def test_nul_and_control_characters_never_reach_the_database(db):
-    page = "观点\n\n标题\x00文字\n\n这是一段正文\x07，内容足够长，可以成为一篇文章的正文。\u200b\n\n(作者单位:某某大学)\n"
+    page = (
+        "观点\n\n标题\x00文字\n\n"
+        "这是一段正文\x07，内容足够长，可以成为一篇文章的正文。\u200b\n\n(作者单位:某某大学)\n"
+    )
     result = import_page(page.encode("utf-8"), source_name="ctl.txt")
     for article in result.issue.articles.all():
         for text in (article.title, article.body, article.original_ocr):

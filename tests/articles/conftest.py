@@ -128,7 +128,8 @@ def _search_page(query="", **filters):
 
 @pytest.fixture
 def add_article(make_issue, make_person):
-    """An article on a page of its own: add_article("标题", "正文", date=…, column="观点", people=[…])."""
+    """An article on a page of its own:
+    add_article("标题", "正文", date=…, column="观点", people=[…])."""
     from articles.models import Article, Column
 
     counter = iter(range(1, 10_000))

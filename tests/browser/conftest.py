@@ -1,4 +1,5 @@
-"""Shared browser fixtures: Debian's chromium through Playwright, a page on the live server, seed data."""
+"""Shared browser fixtures: Debian's chromium through Playwright, a page on the live server,
+seed data."""
 
 import os
 from datetime import date

@@ -30,7 +30,9 @@ def test_the_article_list_fits_1280_px_with_readable_titles(
         """() => ({
             page: document.documentElement.scrollWidth,
             viewport: window.innerWidth,
-            title: document.querySelector('#result_list td.field-title, #result_list th.field-title').getBoundingClientRect().width,
+            title: document.querySelector(
+              '#result_list td.field-title, #result_list th.field-title'
+            ).getBoundingClientRect().width,
         })"""
     )
     assert widths["page"] <= widths["viewport"], widths

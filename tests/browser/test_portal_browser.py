@@ -1,4 +1,5 @@
-"""A reader browses, reads and reports an error in a real browser; pages fit phones and pass a11y checks."""
+"""A reader browses, reads and reports an error in a real browser; pages fit phones and pass
+a11y checks."""
 
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,8 @@ A11Y_PROBLEMS = """
     if (svg.closest("[aria-hidden='true']")) continue;
     const name = svg.getAttribute("aria-label")
       || textOf(svg.getAttribute("aria-labelledby") || "");
-    if (svg.getAttribute("role") !== "img" || !name) problems.push("chart without text alternative");
+    if (svg.getAttribute("role") !== "img" || !name)
+      problems.push("chart without text alternative");
   }
   for (const field of document.querySelectorAll("input, select, textarea")) {
     if (["hidden", "submit", "button"].includes(field.type)) continue;
@@ -41,7 +43,8 @@ A11Y_PROBLEMS = """
     if (!labelled) problems.push(`unlabelled field: ${field.name}`);
   }
   for (const button of document.querySelectorAll("button")) {
-    if (!button.textContent.trim() && !button.getAttribute("aria-label")) problems.push("empty button");
+    if (!button.textContent.trim() && !button.getAttribute("aria-label"))
+      problems.push("empty button");
   }
   for (const landmark of ["header", "nav", "main", "footer"]) {
     if (!document.querySelector(landmark)) problems.push(`no <${landmark}> landmark`);
@@ -235,7 +238,8 @@ def test_keyboard_users_get_a_skip_link_and_a_visible_focus(page, seed_archive):
         """() => {
           const el = document.activeElement;
           const style = getComputedStyle(el);
-          return {cls: el.className, outline: style.outlineStyle, top: el.getBoundingClientRect().top};
+          const top = el.getBoundingClientRect().top;
+          return {cls: el.className, outline: style.outlineStyle, top};
         }"""
     )
     assert focused["cls"] == "skip-link"

@@ -1,4 +1,5 @@
-"""A researcher in a real browser: filters by province and column, downloads the CSV, reads each chart and its data table."""
+"""A researcher in a real browser: filters by province and column, downloads the CSV, reads
+each chart and its data table."""
 
 import csv
 import re
@@ -135,7 +136,8 @@ def test_citation_box_copies_the_reference(
         "/api/columns/"
     )  # same origin as the site, so the page may use the clipboard
     page.set_content(
-        f'<!DOCTYPE html><html lang="zh-CN"><head><link rel="icon" href="data:,"></head><body><main>{box}</main></body></html>'
+        '<!DOCTYPE html><html lang="zh-CN"><head><link rel="icon" href="data:,"></head>'
+        f"<body><main>{box}</main></body></html>"
     )
     button = page.get_by_role("button", name="复制引文")
     expect(button).to_be_visible()

@@ -10,7 +10,10 @@ from archive.models import LearnedCorrection
 
 
 class Command(BaseCommand):
-    help = "从标准输入读取 OCR 文本，输出自动清理后的文本；--suggestions 输出待编辑确认的更正建议（JSON）。"
+    help = (
+        "从标准输入读取 OCR 文本，输出自动清理后的文本；"
+        "--suggestions 输出待编辑确认的更正建议（JSON）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

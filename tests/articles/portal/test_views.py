@@ -188,7 +188,10 @@ def test_article_body_keeps_paragraphs_subheads_lists_and_attributions(
     client, make_article
 ):
     article = make_article(
-        body="第一段正文，讲道理。\n\n主要措施及成效\n\n- 甲项\n\n- 乙项\n\n引述的话。\n\n——某大学教授 某人"
+        body=(
+            "第一段正文，讲道理。\n\n主要措施及成效\n\n- 甲项\n\n- 乙项\n\n"
+            "引述的话。\n\n——某大学教授 某人"
+        )
     )
     page = html(client.get(article.get_absolute_url()))
     assert "<p>第一段正文，讲道理。</p>" in page

@@ -1,4 +1,5 @@
-"""The JSON API: responses valid against its own OpenAPI schema, filters equal to the HTML list, OCR on request, caching, throttling."""
+"""The JSON API: responses valid against its own OpenAPI schema, filters equal to the HTML list,
+OCR on request, caching, throttling."""
 
 import pytest
 from django.core.cache import cache

@@ -1,4 +1,5 @@
-"""export_corpus: JSON lines and text files of the corrected archive, a SHA-256 manifest that catches any change, the download page."""
+"""export_corpus: JSON lines and text files of the corrected archive, a SHA-256 manifest that
+catches any change, the download page."""
 
 import json
 import zipfile

@@ -1,4 +1,5 @@
-"""GB/T 7714-2015 references of seed articles, page numbers from 版次, the template tag and citation box."""
+"""GB/T 7714-2015 references of seed articles, page numbers from 版次, the template tag and
+citation box."""
 
 from datetime import date
 

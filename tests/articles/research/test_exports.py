@@ -1,4 +1,5 @@
-"""Exports read back by real parsers: CSV (BOM, injection guard), RIS, BibTeX, EndNote, NoteExpress."""
+"""Exports read back by real parsers: CSV (BOM, injection guard), RIS, BibTeX, EndNote,
+NoteExpress."""
 
 import csv
 import io

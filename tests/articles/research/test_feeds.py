@@ -1,4 +1,5 @@
-"""RSS and Atom feeds parse as XML, carry the newest public articles with their lede, per column too."""
+"""RSS and Atom feeds parse as XML, carry the newest public articles with their lede, per
+column too."""
 
 import xml.etree.ElementTree as ET
 

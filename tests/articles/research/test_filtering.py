@@ -1,4 +1,5 @@
-"""Combined filters on the seed archive: each filter, combinations, facets, order, query count, hostile input."""
+"""Combined filters on the seed archive: each filter, combinations, facets, order, query count,
+hostile input."""
 
 import re
 from datetime import date

@@ -1,4 +1,5 @@
-"""OAI-PMH 2.0: well-formed answers to every verb, each error code, resumption, from/until after an edit."""
+"""OAI-PMH 2.0: well-formed answers to every verb, each error code, resumption, from/until
+after an edit."""
 
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta

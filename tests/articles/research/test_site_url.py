@@ -1,4 +1,5 @@
-"""With SITE_URL set, every absolute link written for others (exports, OAI-PMH, feeds, API) is under it."""
+"""With SITE_URL set, every absolute link written for others (exports, OAI-PMH, feeds, API) is
+under it."""
 
 import xml.etree.ElementTree as ET
 

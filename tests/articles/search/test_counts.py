@@ -1,4 +1,5 @@
-"""On the archive in real use, the count and facets the page shows are the true numbers of public articles."""
+"""On the archive in real use, the count and facets the page shows are the true numbers of
+public articles."""
 
 from collections import Counter
 

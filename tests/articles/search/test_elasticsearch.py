@@ -1,4 +1,5 @@
-"""The engine is a setting: Elasticsearch gets the embedded engines' segmented text, fields and boosts."""
+"""The engine is a setting: Elasticsearch gets the embedded engines' segmented text, fields and
+boosts."""
 
 import os
 import uuid

@@ -1,4 +1,5 @@
-"""Chinese search behaviour on articles made with the ORM: words, phrases, facets, highlights, hostile input."""
+"""Chinese search behaviour on articles made with the ORM: words, phrases, facets, highlights,
+hostile input."""
 
 from datetime import date
 

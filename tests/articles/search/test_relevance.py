@@ -1,4 +1,5 @@
-"""Judged queries on the seed archive (the three pages imported by the importer): the right article ranks first."""
+"""Judged queries on the seed archive (the three pages imported by the importer): the right
+article ranks first."""
 
 import pytest
 from django.db import transaction

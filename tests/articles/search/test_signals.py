@@ -1,4 +1,5 @@
-"""The index follows the database: saves, corrections, imports, merges and unpublishing, on commit."""
+"""The index follows the database: saves, corrections, imports, merges and unpublishing, on
+commit."""
 
 import logging
 import threading

@@ -1,4 +1,5 @@
-"""The search page over HTTP: accessible markup, escaping, shareable URLs, no error page for any input."""
+"""The search page over HTTP: accessible markup, escaping, shareable URLs, no error page for
+any input."""
 
 import re
 from datetime import date

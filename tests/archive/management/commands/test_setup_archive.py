@@ -1,4 +1,5 @@
-"""`setup_archive`: imports the pages given, builds the index, keeps one staff login and, for the local demo, one 编辑 and one 审校."""
+"""`setup_archive`: imports the pages given, builds the index, keeps one staff login and, for
+the local demo, one 编辑 and one 审校."""
 
 from io import StringIO
 
