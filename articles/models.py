@@ -357,60 +357,11 @@ class Tombstone(models.Model):
         return f"{self.article_pk}（{self.get_reason_display()}）"
 
 
-class ReaderReport(models.Model):
-    """A reader's suggested correction, waiting in the editors' queue."""
-
-    class Status(models.TextChoices):
-        NEW = "new", "待处理"
-        ACCEPTED = "accepted", "已采纳"
-        DISMISSED = "dismissed", "已驳回"
-
-    article = models.ForeignKey(
-        Article,
-        verbose_name="文章",
-        on_delete=models.CASCADE,
-        related_name="reader_reports",
-    )
-    selected_text = models.CharField("读者选中的文字", max_length=500)
-    suggestion = models.CharField("建议改为", max_length=500, blank=True)
-    comment = models.TextField("说明", max_length=2000, blank=True)
-    status = models.CharField(
-        "处理状态",
-        max_length=10,
-        choices=Status.choices,
-        default=Status.NEW,
-        db_index=True,
-    )
-    dismiss_reason = models.CharField("驳回理由", max_length=500, blank=True)
-    handled_by = models.ForeignKey(
-        "auth.User",
-        verbose_name="处理人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    client_hash = models.CharField(
-        "来源摘要",
-        max_length=64,
-        blank=True,
-        editable=False,
-        help_text="读者 IP 的加盐摘要，仅用于限流。",
-    )
-
-    class Meta:
-        verbose_name = "读者纠错"
-        verbose_name_plural = "读者纠错"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.article}：{self.selected_text[:20]}"
-
-
-# The editing room's records (revisions, find-and-replace batches, structure changes)
-# live in articles/editing/models.py, under this app; imported here so Django finds them.
+# The editing room's records (revisions, find-and-replace batches, structure changes,
+# reader reports) live in articles/editing/models.py, under this app; imported here so
+# Django finds them.
 from articles.editing.models import (  # noqa: E402
+    ReaderReport,
     ReplaceBatch,
     Revision,
     StructureChange,
