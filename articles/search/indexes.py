@@ -6,13 +6,12 @@ from haystack.fields import FacetMultiValueField
 from haystack.utils.loading import UnifiedIndex
 
 from articles.models import Article, Authorship
+from articles.querysets import RESPONSIBLE
 from articles.search.text import garbled_words, normalize
+
 
 # Who counts as an article's author in the author, affiliation and province facets:
 # bylines and credits (策划/制图), not experts quoted in a digest.
-FACET_CONTRIBUTIONS = (Authorship.Contribution.AUTHOR, Authorship.Contribution.CREDIT)
-
-
 class NameField(indexes.CharField):
     """Names and institutions: every ideograph is a term too, so a surname (王) finds 王君伟."""
 
@@ -121,9 +120,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.status
 
     def _facet_authorships(self, obj):
-        return [
-            a for a in obj.authorships.all() if a.contribution in FACET_CONTRIBUTIONS
-        ]
+        return [a for a in obj.authorships.all() if a.contribution in RESPONSIBLE]
 
     def prepare_authors(self, obj):
         return unique(

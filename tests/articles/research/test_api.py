@@ -10,7 +10,7 @@ from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIRespo
 
 from articles.editing import corrections
 from articles.models import Affiliation, Article, Author, Column
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ def fresh_throttle():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.research import bundle
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
 SITE = "https://archive.example.cn"
@@ -23,11 +23,6 @@ SITE = "https://archive.example.cn"
 def site_url(settings):
     """The site's public address, which a bundle needs outside DEBUG."""
     settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 @pytest.fixture

@@ -13,14 +13,9 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Authorship
 from articles.research import exports, filtering
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def download(client, url, params=None) -> str:

@@ -10,15 +10,10 @@ from django.urls import reverse
 from lxml import html
 
 from articles.models import Article
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def fetch(client, name, *args) -> ET.Element:

@@ -11,14 +11,9 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Authorship, Column
 from articles.research import facets, filtering
-from tests.seed import SEED_DATES, find, import_seed
+from tests.seed import SEED_DATES, find
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def titles(params) -> set[str]:

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.models import Article
-from tests.seed import find, import_seed
+from tests.seed import find
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,6 @@ NS = {
     "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
-
-
-@pytest.fixture
-def seed():
-    return import_seed()
 
 
 def oai(client, method="get", **params) -> ET.Element:
