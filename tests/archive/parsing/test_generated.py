@@ -88,7 +88,6 @@ def run(scorer, tmp: Path, count: int = PAGES) -> dict:
     totals: Counter = Counter()
     by_move: dict[str, Counter] = {}
     by_source: dict[str, Counter] = {}
-    worst = []
     for n, (text, labels, moves) in enumerate(layouts.generate(seeds, count)):
         result = score(scorer, labels, parse_page(text).as_dict(), tmp)
         source = by_source.setdefault(layouts.PAGES[n % len(seeds)].stem, Counter())
@@ -111,13 +110,10 @@ def run(scorer, tmp: Path, count: int = PAGES) -> dict:
             counter = by_move.setdefault(move, Counter())
             counter["fields_right"] += result["fields_right"]
             counter["fields"] += result["fields"]
-        if result["fields_right"] < result["fields"]:
-            worst.append((result["fields"] - result["fields_right"], moves))
     return {
         "totals": totals,
         "by_move": by_move,
         "by_source": by_source,
-        "worst": sorted(worst)[-5:],
     }
 
 
