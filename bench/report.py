@@ -86,9 +86,9 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   page (20 results, ~140 facet links with their URLs), 20–30 % loading the page's 20
   articles, 15 % the Whoosh engine (matching, counts, facets, ranking; ~3 % on
   tantivy), 5 % normalising each of the hundreds of highlighted matches of a broad word
-  (now once per distinct form; after the runs above). The wall times above are 5–15×
-  the CPU times because the machine was busy: at a load average of 10 on 2 CPUs a
-  request mostly waits for a CPU.
+  (now once per distinct form; after the runs above). At a load average of 10 on
+  2 CPUs the wall times were 5–15× the CPU times (a request mostly waits for a CPU) and
+  the CPU times themselves ~40 % higher than at load 3 (see the note at 10,000).
 """
 
 
