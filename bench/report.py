@@ -77,16 +77,18 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   5.6–8.2 ms per article from one run to the next. In the runs above the build's CPU is
   2–3× the in-process figure: the prepared documents cross from the segmenting
   processes to the one that writes, which builds every token object in Python
-  (~1,000 an article) and is the serial part of a build; at 100,000 articles on this
-  machine, at its load, that makes the build far longer than its CPU time.
+  (~1,000 an article) and is the serial part of a build. At 100,000 articles the build
+  took 1,228 s of CPU (~100 s per 10,000-article batch: ~44 s writing, tantivy's
+  indexing threads included, ~56 s segmenting), above the 12-minute target; what is
+  left is segmentation and tantivy's own indexing, and the Python token objects.
 - *Search view* on broad queries, 30–55 ms of CPU a request (Whoosh at 10,000:
   38–46 ms; tantivy at 2,000: 22–27 ms). About 40 % is Django's template rendering the
   page (20 results, ~140 facet links with their URLs), 20–30 % loading the page's 20
   articles, 15 % the Whoosh engine (matching, counts, facets, ranking; ~3 % on
   tantivy), 5 % normalising each of the hundreds of highlighted matches of a broad word
-  (now once per distinct form; after the runs above). The wall times above are 5–15×
-  the CPU times because the machine was busy: at a load average of 10 on 2 CPUs a
-  request mostly waits for a CPU.
+  (now once per distinct form; after the runs above). At a load average of 10 on
+  2 CPUs the wall times were 5–15× the CPU times (a request mostly waits for a CPU) and
+  the CPU times themselves ~40 % higher than at load 3 (see the note at 10,000).
 """
 
 
