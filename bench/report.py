@@ -88,7 +88,7 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   tantivy), 5 % normalising each of the hundreds of highlighted matches of a broad word
   (now once per distinct form; after the runs above). At a load average of 10 on
   2 CPUs the wall times were 5–15× the CPU times (a request mostly waits for a CPU) and
-  the CPU times themselves ~40 % higher than at load 3 (see the note at 10,000).
+  the CPU times themselves 30–45 % higher than at load 3 (see the note at 10,000).
 """
 
 
