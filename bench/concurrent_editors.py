@@ -1,10 +1,11 @@
-"""K editors × M saves over real HTTP (gunicorn + PostgreSQL): no lost update, every save accounted for.
+"""K editors × M saves over real HTTP (gunicorn + PostgreSQL): no lost update, every save
+accounted for.
 
 Usage: .venv/bin/python bench/concurrent_editors.py [--editors 4] [--saves 5] [--sqlite]
 
 Each editor opens an article's correction screen, inserts a unique marker into the
-body after one of its first three full stops and saves. Half the saves target one shared article, half a
-random one. A save that redirects is accepted (merged, if the redirect says so); one
+body after one of its first three full stops and saves. Half the saves target one shared
+article, half a random one. A save that redirects is accepted (merged, if the redirect says so); one
 that comes back with the conflict screen is refused. Two rounds: without re-saves, and
 with every refused editor pressing 保存 once more on whatever screen came back (a
 blind re-save). At the end every accepted marker must be in its article's body (else
@@ -118,7 +119,8 @@ def run(database_url, workdir, args):
                 env,
                 "shell",
                 "-c",
-                "import json; from articles.models import Article; print(json.dumps(list(Article.objects.order_by('pk').values_list('pk', flat=True)[:4])))",
+                "import json; from articles.models import Article; print(json.dumps(list("
+                "Article.objects.order_by('pk').values_list('pk', flat=True)[:4])))",
             )
             .strip()
             .splitlines()[-1]
@@ -146,7 +148,8 @@ def run(database_url, workdir, args):
                 (
                     "import json; from articles.models import Article, Revision\n"
                     "print(json.dumps({'bodies': {a.pk: a.body for a in Article.objects.all()}, "
-                    "'notes': list(Revision.objects.values_list('note', flat=True))}, ensure_ascii=False))"
+                    "'notes': list(Revision.objects.values_list('note', flat=True))}, "
+                    "ensure_ascii=False))"
                 ),
             )
             .strip()

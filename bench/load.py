@@ -1,4 +1,5 @@
-"""Bounded load on 127.0.0.1: readers mix pages while editors save corrections (gunicorn + PostgreSQL).
+"""Bounded load on 127.0.0.1: readers mix pages while editors save corrections
+(gunicorn + PostgreSQL).
 
 Usage: .venv/bin/python bench/load.py [--seconds 20] [--readers 8] [--editors 2] [--sqlite]
 
@@ -81,7 +82,8 @@ def run(database_url, workdir, args):
                 "-c",
                 (
                     "import json; from articles.models import Article, Column, Author\n"
-                    "print(json.dumps({'articles': list(Article.objects.public().values_list('pk', flat=True)),"
+                    "print(json.dumps({'articles': "
+                    "list(Article.objects.public().values_list('pk', flat=True)),"
                     " 'columns': list(Column.objects.values_list('slug', flat=True)),"
                     " 'authors': list(Author.objects.values_list('pk', flat=True)[:10])}))"
                 ),

@@ -1,4 +1,5 @@
-"""The benchmark's baseline: the search page on PostgreSQL full-text search over the same jieba terms."""
+"""The benchmark's baseline: the search page on PostgreSQL full-text search over the same jieba
+terms."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ UNION ALL SELECT 'kind', m.kind, count(*) FROM m GROUP BY 2
 UNION ALL SELECT 'status', m.status, count(*) FROM m GROUP BY 2
 UNION ALL SELECT 'year', extract(year FROM m.publication_date)::text, count(*) FROM m GROUP BY 2
 UNION ALL SELECT 'author', au.name, count(DISTINCT m.id) FROM m
-    JOIN articles_authorship s ON s.article_id = m.id JOIN articles_author au ON au.id = s.author_id GROUP BY 2
+    JOIN articles_authorship s ON s.article_id = m.id
+    JOIN articles_author au ON au.id = s.author_id GROUP BY 2
 UNION ALL SELECT 'affiliation', af.name, count(DISTINCT m.id) FROM m
-    JOIN articles_authorship s ON s.article_id = m.id JOIN articles_affiliation af ON af.id = s.affiliation_id GROUP BY 2
+    JOIN articles_authorship s ON s.article_id = m.id
+    JOIN articles_affiliation af ON af.id = s.affiliation_id GROUP BY 2
 UNION ALL SELECT 'province', p.short_name, count(DISTINCT m.id) FROM m
-    JOIN articles_authorship s ON s.article_id = m.id JOIN articles_affiliation af ON af.id = s.affiliation_id
+    JOIN articles_authorship s ON s.article_id = m.id
+    JOIN articles_affiliation af ON af.id = s.affiliation_id
     JOIN articles_province p ON p.id = af.province_id GROUP BY 2
 """
 PG_FACET_FIELDS = {

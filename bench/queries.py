@@ -1,4 +1,5 @@
-"""The benchmark's queries: URL query strings, selective ones from the synthetic topics and broad ones."""
+"""The benchmark's queries: URL query strings, selective ones from the synthetic topics and
+broad ones."""
 
 from __future__ import annotations
 

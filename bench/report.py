@@ -26,7 +26,8 @@ year, one character (王), a phrase ("工会服务"), a rarer word.
 
 - *Index build*: `clear_index` + `update_index` of all public articles (what
   `rebuild_index` runs): wall time, and the CPU time of all its processes (which
-  grows far less than the wall time when other work shares the machine), and the index's size on disk.
+  grows far less than the wall time when other work shares the machine), and the index's
+  size on disk.
 - *Search view*: `GET /search/?…` through Django's test client — middleware, query
   parsing, matching and ranking, exact counts for all seven facets, the page's 20
   articles loaded from the database, snippets with highlights, the template; the

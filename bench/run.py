@@ -1,4 +1,5 @@
-"""Search benchmark (not a test): synthetic archives, each engine's index build and search page, PostgreSQL FTS alongside."""
+"""Search benchmark (not a test): synthetic archives, each engine's index build and search page,
+PostgreSQL FTS alongside."""
 
 # .venv/bin/python bench/run.py --sizes 10000 100000 --engines whoosh tantivy --reuse \
 #     --database postgresql://postgres@127.0.0.1:5432/archive_bench --write docs/benchmarks.md

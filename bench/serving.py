@@ -1,4 +1,5 @@
-"""Shared set-up for the HTTP scripts: a fresh database with the seed archive, served by gunicorn."""
+"""Shared set-up for the HTTP scripts: a fresh database with the seed archive, served by
+gunicorn."""
 
 import http.cookiejar
 import os

@@ -1,4 +1,5 @@
-"""A synthetic archive for benchmarks only: seed sentences shuffled, topic vocabulary mixed in, random people."""
+"""A synthetic archive for benchmarks only: seed sentences shuffled, topic vocabulary mixed in,
+random people."""
 
 # Every row is marked synthetic (source file `SYNTHETIC-…`, page label 合成数据) and it is
 # only ever written to the benchmark's own database, never to fixtures or a real archive.
@@ -20,8 +21,15 @@ TOPICS = 40
 WORDS_PER_TOPIC = 30
 # Each article draws this many words from each of its topics.
 WORDS_PER_ARTICLE_TOPIC = 8
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉力兰凤玉红春梅林波宁斌鹏宇浩凯健俊帆晨阳雪琳婷倩颖琪瑶洁涵欣悦博"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文辉力兰凤玉红春梅林波宁斌鹏宇"
+    "浩凯健俊帆晨阳雪琳婷倩颖琪瑶洁涵欣悦博"
+)
 INSTITUTION_KINDS = [
     "总工会",
     "市总工会",

@@ -1,4 +1,5 @@
-"""What bench/run.py times: the search view and page in-process, a gunicorn worker's boot and first request."""
+"""What bench/run.py times: the search view and page in-process, a gunicorn worker's boot and
+first request."""
 
 from __future__ import annotations
 
