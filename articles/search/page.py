@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from articles.models import Article, Authorship
+from articles.querysets import responsible_people
 from articles.search.highlight import highlight_pattern, mark, snippet
 from articles.search.query import (
     MAX_FILTER_VALUES,
@@ -267,12 +268,7 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
     """The page's articles from the database in two queries, in the engine's order."""
     if not pks:
         return []
-    bylines = Authorship.objects.filter(
-        contribution__in=(
-            Authorship.Contribution.AUTHOR,
-            Authorship.Contribution.CREDIT,
-        )
-    ).select_related("author", "affiliation")
+    bylines = Authorship.objects.responsible().select_related("author", "affiliation")
     articles = (
         Article.objects.public()
         .filter(pk__in=pks)
@@ -306,10 +302,9 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
 
 
 def people(bylines) -> list[str]:
-    authors = [b for b in bylines if b.contribution == Authorship.Contribution.AUTHOR]
-    chosen = authors or bylines
+    """The names a result lists: the responsible people (querysets.responsible_people)."""
     names = []
-    for b in chosen:
+    for b in responsible_people(bylines):
         if b.author_id:
             names.append(b.author.name)
         elif b.affiliation_id:
