@@ -303,11 +303,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         return {"results": [], "hits": 0}
 
 
-class ChineseWhooshSearchQuery(WhooshSearchQuery):
-    pass
-
-
 class ChineseWhooshEngine(WhooshEngine):
     backend = ChineseWhooshSearchBackend
-    query = ChineseWhooshSearchQuery
+    query = WhooshSearchQuery
     unified_index = ArchiveIndexes
