@@ -16,10 +16,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.models import Article, Authorship
+from articles.models import Article
 from articles.research.citations import citation, format_gbt7714
 from articles.research.exports import revision_annotations
 
@@ -36,15 +35,7 @@ def corpus_queryset():
         .select_related("issue", "column")
         .defer("issue__raw_bytes", "issue__raw_text")
         .annotate(**revision_annotations())
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related(
-                    "author", "affiliation__province"
-                ).order_by("contribution", "order"),
-                to_attr="bylines",
-            )
-        )
+        .with_bylines()
         .order_by("pk")
     )
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from articles.models import Article, Authorship
+from articles.models import Article
 from articles.querysets import responsible_people
 from articles.search.highlight import highlight_pattern, mark, snippet
 from articles.search.query import (
@@ -268,7 +267,6 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
     """The page's articles from the database in two queries, in the engine's order."""
     if not pks:
         return []
-    bylines = Authorship.objects.responsible().select_related("author", "affiliation")
     articles = (
         Article.objects.public()
         .filter(pk__in=pks)
@@ -280,7 +278,7 @@ def load_results(pks: list[int], parsed: ParsedQuery) -> list[Result]:
             "issue__raw_bytes",
             "issue__raw_text",
         )
-        .prefetch_related(Prefetch("authorships", queryset=bylines, to_attr="bylines"))
+        .with_bylines()
         .in_bulk()
     )
     pattern = highlight_pattern(parsed.highlight_terms())
