@@ -79,7 +79,7 @@ class AuthorAdmin(ArticleCountAdmin):
 
 
 @admin.register(Authorship)
-class AuthorshipAdmin(admin.ModelAdmin):
+class AuthorshipAdmin(editing_admin.ReadOnlyAdmin):
     list_display = ["article", "order", "contribution", "author", "affiliation", "role"]
     list_filter = ["contribution", "affiliation__province"]
     search_fields = ["author__name", "affiliation__name", "role", "article__title"]
@@ -89,11 +89,3 @@ class AuthorshipAdmin(admin.ModelAdmin):
 
     # Bylines are edited on their article's form, where each edit is recorded and
     # can be undone; this list is for finding them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -222,8 +222,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return False
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record of what editors did: read, never added, edited or deleted by hand."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that are read here, never added, edited or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -236,7 +236,7 @@ class RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplaceBatch)
-class ReplaceBatchAdmin(RecordAdmin):
+class ReplaceBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "pattern",
         "replacement",
@@ -268,7 +268,7 @@ class ReplaceBatchAdmin(RecordAdmin):
 
 
 @admin.register(StructureChange)
-class StructureChangeAdmin(RecordAdmin):
+class StructureChangeAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "operation",
@@ -304,7 +304,7 @@ class StructureChangeAdmin(RecordAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(RecordAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["article", "revision", "kind", "editor", "note", "created_at"]
     list_filter = ["kind", "editor", "created_at"]
     search_fields = ["article__title", "note"]
