@@ -29,24 +29,29 @@ from articles.search.tantivy import documents
 from articles.search.tantivy.queries import translate
 from articles.search.whoosh.analysis import query_parser, whoosh_schema
 from articles.search.whoosh.queries import marked_terms, with_field_boosts
-from articles.search.whoosh.writing import PARALLEL_THRESHOLD, progress_bar
+from articles.search.whoosh.writing import (
+    PARALLEL_THRESHOLD,
+    frozen_heap,
+    progress_bar,
+)
 
 # Facet values counted per segment before merging: more than any facet has, so every
 # count is exact (tantivy reports the possible error, checked below).
 FACET_SEGMENT_SIZE = 1_000_000
 WRITER_HEAP = 256 * 2**20
 
-# What forked preparation workers inherit: (search index, definition). Set before forking.
+# What forked preparation workers inherit: (search index, definition, objects). Set
+# before forking, so the objects are never pickled to the workers.
 _job = None
 
 
-def _prepare_in_worker(obj):
+def _prepare_in_worker(position: int):
     from django.db import connections
 
-    index, definition = _job
+    index, definition, objs = _job
     for conn in connections.all(initialized_only=True):
         conn.connection = None  # never the parent's socket; objects come prefetched
-    return documents.prepare(index, obj, definition)
+    return documents.prepare(index, objs[position], definition)
 
 
 class TantivySearchBackend(BaseSearchBackend):
@@ -109,35 +114,41 @@ class TantivySearchBackend(BaseSearchBackend):
             return
         bulk = len(objs) >= PARALLEL_THRESHOLD
         bar = progress_bar(len(objs), "建立检索索引") if bulk else None
+        pool = None
         if bulk and self.workers > 1:
             text.tokenizer()  # loaded once, inherited by the workers
-            _job = (index, self.definition)
-            context = multiprocessing.get_context("fork")
-            with context.Pool(self.workers) as pool:
-                prepared = []
-                for data in pool.imap(_prepare_in_worker, objs, chunksize=32):
-                    prepared.append(data)
-                    if bar is not None:
-                        bar.update()
-            _job = None
+            _job = (index, self.definition, objs)
+            # The workers are forked before the writer starts tantivy's threads; the
+            # documents they prepare are added as they arrive, while they prepare more.
+            with frozen_heap():
+                pool = multiprocessing.get_context("fork").Pool(self.workers)
+            prepared = pool.imap(_prepare_in_worker, range(len(objs)), chunksize=32)
         else:
-            prepared = [documents.prepare(index, obj, self.definition) for obj in objs]
-        writer = self._writer()
+            prepared = (documents.prepare(index, obj, self.definition) for obj in objs)
+        writer = None
         try:
+            writer = self._writer()
             for obj, data in zip(objs, prepared, strict=True):
                 writer.delete_documents_by_term(ID, get_identifier(obj))
                 if data is not None:
                     writer.add_document(documents.document(data, self.definition))
+                if bar is not None:
+                    bar.update()
             if bar is not None:
                 bar.set_postfix_str("提交…")
             self._commit(writer)
         except BaseException:
-            writer.rollback()
-            del writer  # tantivy releases the lock when the writer is dropped
+            if writer is not None:
+                writer.rollback()
+                del writer  # tantivy releases the lock when the writer is dropped
             if not self.silently_fail:
                 raise
             self.log.exception("Failed to add documents to tantivy")
         finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            _job = None
             if bar is not None:
                 bar.close()
 

@@ -7,6 +7,8 @@ columns as arrays, and writing segments made in other processes.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
@@ -87,6 +89,43 @@ def commit_with_segments(writer, segments, mergetype=None, optimize=None, merge=
         writer._close_segment()
     writer._commit_toc(final)
     writer._finish()
+
+
+class GroupedPostings:
+    """Whoosh's posting pool, grouped by term as documents arrive instead of sorted whole.
+
+    Whoosh's own pool keeps one tuple per posting (~600 an article), sorts them all at
+    commit and, past `limitmb`, pickles runs to temporary files and merges them back:
+    at 5,000 articles a writer that was 6 ms of CPU an article against 2.5 ms here.
+    Only the distinct terms are sorted; a term's postings arrive in document order
+    (the writer numbers documents as it adds them, merged segments' after its own) and
+    are sorted again anyway, which costs nothing on a sorted list. Memory grows with the
+    documents a writer adds: one batch (SEARCH_BATCH_SIZE) split among the workers.
+    """
+
+    def __init__(self):
+        self.terms = defaultdict(list)
+
+    def add(self, item):
+        fieldname, btext, docnum, weight, value = item
+        self.terms[fieldname, btext].append((docnum, weight, value))
+
+    def iter_postings(self):
+        terms = self.terms
+        for key in sorted(terms):
+            fieldname, btext = key
+            postings = terms[key]
+            postings.sort()  # one posting per document, so only doc ids are compared
+            for docnum, weight, value in postings:
+                yield fieldname, btext, docnum, weight, value
+
+    def cleanup(self):
+        self.terms = defaultdict(list)
+
+
+def group_postings(writer) -> None:
+    """Give a segment writer the grouped pool (Whoosh ignores its `poolclass` argument)."""
+    writer.pool = GroupedPostings()
 
 
 def flush_postings(writer, lengths_class) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
+from contextlib import contextmanager
 
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
@@ -101,9 +103,14 @@ class CachedLengths:
 
 
 class ArchiveSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with cached field lengths and a parallel bulk mode."""
+    """Whoosh's segment writer with grouped postings, cached field lengths and a
+    parallel bulk mode."""
 
     _sub_segments: list | None = None
+
+    def __init__(self, ix, **options):
+        super().__init__(ix, **options)
+        private.group_postings(self)
 
     def _flush_segment(self):
         private.flush_postings(self, CachedLengths)
@@ -143,8 +150,9 @@ class ArchiveSegmentWriter(SegmentWriter):
             for i in range(workers)
         ]
         try:
-            for process in processes:
-                process.start()
+            with frozen_heap():
+                for process in processes:
+                    process.start()
             segments, finished = [], 0
             while finished < workers:
                 kind, value = results.get()
@@ -174,6 +182,19 @@ class ArchiveSegmentWriter(SegmentWriter):
         private.commit_with_segments(
             self, self._sub_segments, mergetype, optimize, merge
         )
+
+
+@contextmanager
+def frozen_heap():
+    """Fork indexing workers with the parent's objects out of the garbage collector's
+    reach: a worker's collections would otherwise walk the whole inherited heap (the
+    batch's articles), copying its pages. A fifth of a worker's time (Python's `gc.freeze`
+    advice for fork without exec)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def progress_bar(total: int, description: str):
