@@ -60,28 +60,17 @@ bincounts and totals the size of the mask (exact); only the page is sorted; work
 load everything at boot; segmentation is jieba-rs (the same words, ~20× faster); at
 100,000 articles the tantivy engine does matching, counting, facets and sorting in Rust.
 
-**This round** (cProfile, 2,000 and 10,000 articles, machine load 6–12):
+**The round before** (cProfile, 2,000 and 10,000 articles, machine load 6–12):
 
 - *Index build*, tantivy, in one process: ~5.7 ms of CPU per article. Segmenting
   (`text.index_postings`, jieba-rs's `cut` about a third of it) ~30 %; making tantivy
-  documents ~26 %, most of it one `add_text` call per side term (~520 an article: each
-  ideograph, each piece of an unknown word); finding side terms with a regular
-  expression per term ~15 %; sorting all of an article's postings by position ~12 %;
-  rendering the text field's template ~8 %; normalising again text the index had
-  already normalised ~5 %. Changed: the side terms of a field go to tantivy as one
-  space-separated string (a whitespace-tokenized field; they never contain a space),
-  found in one scan; each term's positions go in order without sorting the article's
-  postings (tantivy needs positions ordered per term only); the text field is joined
-  in Python (identical to the template's output, checked on the real-use and synthetic
-  archives); nothing is normalised twice. The index's terms are unchanged. The gain
-  could not be separated from the noise of the shared machine: the same code measured
-  5.6–8.2 ms per article from one run to the next. In the runs above the build's CPU is
-  2–3× the in-process figure: the prepared documents cross from the segmenting
-  processes to the one that writes, which builds every token object in Python
-  (~1,000 an article) and is the serial part of a build. At 100,000 articles the build
-  took 1,228 s of CPU (~100 s per 10,000-article batch: ~44 s writing, tantivy's
-  indexing threads included, ~56 s segmenting), above the 12-minute target; what is
-  left is segmentation and tantivy's own indexing, and the Python token objects.
+  documents ~26 %, most of it one `add_text` call per side term; finding side terms
+  with a regular expression per term ~15 %; sorting all of an article's postings by
+  position ~12 %; rendering the text field's template ~8 %; normalising twice ~5 %.
+  Changed: side terms go to tantivy as one space-separated string found in one scan,
+  positions go in order without a sort, the text field is joined in Python, nothing
+  is normalised twice. At 100,000 articles the build still took 1,228 s of CPU at
+  load 4–10, above the 12-minute target.
 - *Search view* on broad queries, 30–55 ms of CPU a request (Whoosh at 10,000:
   38–46 ms; tantivy at 2,000: 22–27 ms). About 40 % is Django's template rendering the
   page (20 results, ~140 facet links with their URLs), 20–30 % loading the page's 20
@@ -89,7 +78,33 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   tantivy), 5 % normalising each of the hundreds of highlighted matches of a broad word
   (now once per distinct form; after the runs above). At a load average of 10 on
   2 CPUs the wall times were 5–15× the CPU times (a request mostly waits for a CPU) and
-  the CPU times themselves 30–45 % higher than at load 3 (see the note at 10,000).
+  the CPU times themselves 30–45 % higher than at load 3.
+
+**This round** (cProfile and `resource` CPU times, 10,000 articles, a quiet machine):
+
+- *Whoosh index build*: 9.7 ms of CPU an article (51 s, 97 s CPU). Preparing and
+  segmenting a document was 2.3 ms of it; Whoosh's writer the rest. Its posting pool
+  keeps a tuple per posting (~600 an article), sorts all of them at commit and, past
+  its memory limit, pickles sorted runs to temporary files and merges them back: with
+  5,000 articles a worker that was 3.0 ms an article adding documents and 3.2 ms
+  committing. `whoosh.private.GroupedPostings` groups the postings by term as they
+  arrive, so only the distinct terms are sorted and nothing spills: 0.5 and 2.0 ms.
+  What is left of a commit is Whoosh's block writer, a Python call per posting.
+- *Both engines' workers*, forked from the process that loaded the batch: their
+  garbage collections walked the whole inherited heap (the batch's articles), copying
+  its pages. Forking with the parent's objects frozen (`gc.freeze`, Python's advice for
+  fork without exec) took two workers preparing 4,000 articles from 9.4 s to 7.5 s.
+  tantivy's workers now inherit the articles instead of receiving each one pickled.
+- Result: Whoosh at 10,000 builds in 28 s (52 s CPU; before: 51 s, 97 s CPU), tantivy
+  in 38 s (64 s CPU; before: 42 s, 71 s), tantivy at 100,000 in 409 s (680 s CPU;
+  the round before: 1,228 s of CPU at load 4–10), Whoosh at 100,000 in 484 s. The
+  same Whoosh build at 10,000, timed again half an hour later on the idle machine,
+  took 32–36 s (61–69 s CPU): the CPUs are shared with other virtual machines, so
+  figures move by a fifth from one hour to the next. tantivy's build is now the slower
+  of the two at 10,000: its workers' prepared documents are pickled back to the one
+  process that writes (unpickling ~0.6 ms an article), which builds tantivy's token
+  objects (~0.5 ms) and runs tantivy's own indexing threads; that serial process, not
+  segmentation, is the next thing to remove.
 """
 
 
@@ -135,9 +150,9 @@ def markdown(results: list[dict], args) -> str:
         " --write docs/benchmarks.md",
         "```",
         "",
-        f"Machine: {machine()}{version}. The machine was shared with other work while"
-        " this ran; the load average when each engine finished is in the table (2.0"
-        " means both CPUs were busy with something else).",
+        f"Machine: {machine()}{version}. The load average when each engine finished is"
+        " in the table (on 2 CPUs, 2.0 means both were busy; the benchmark itself"
+        " accounts for about 1).",
         "",
         "Each size's figures were measured by a run of its own and stored"
         " (`var/bench/results_N.json`); `--stored` reports them without measuring"

@@ -285,9 +285,7 @@ def run_size(n: int, args) -> dict:
             "engines": [],
             "note": "Engines not measured: the run was cut short.",
         }
-        (BENCH_VAR / f"results_{n}.json").write_text(
-            json.dumps(partial, ensure_ascii=False)
-        )
+        stored_path(n, args).write_text(json.dumps(partial, ensure_ascii=False))
     engines = args.engines
     for spec in args.engines_for:
         size, _, names = spec.partition("=")
@@ -295,6 +293,14 @@ def run_size(n: int, args) -> dict:
             engines = names.split(",")
     result["engines"] = [run_engine(e, n, queries, args, database) for e in engines]
     return result
+
+
+def stored_path(n: int, args) -> Path:
+    """Where a size's figures are kept: a query set of one's own (--queries) apart from
+    the default set's, which docs/benchmarks.md reports."""
+    if args.queries:
+        return BENCH_VAR / f"results_{n}_{Path(args.queries).stem}.json"
+    return BENCH_VAR / f"results_{n}.json"
 
 
 def time_pg(queries: list[str], args) -> dict:
@@ -364,7 +370,7 @@ def main() -> None:
     configure(size_database(args.database, args.sizes[0]), BENCH_VAR / "index")
     results = []
     for n in args.sizes:
-        stored = BENCH_VAR / f"results_{n}.json"
+        stored = stored_path(n, args)
         if args.stored and stored.exists():
             print(
                 f"\n== N = {n:,}: figures stored {time.ctime(stored.stat().st_mtime)}"
