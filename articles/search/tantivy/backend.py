@@ -33,6 +33,7 @@ from articles.search.whoosh.writing import (
     PARALLEL_THRESHOLD,
     frozen_heap,
     progress_bar,
+    segment_workers,
 )
 
 # Facet values counted per segment before merging: more than any facet has, so every
@@ -112,16 +113,20 @@ class TantivySearchBackend(BaseSearchBackend):
         objs = list(iterable)
         if not objs:
             return
-        bulk = len(objs) >= PARALLEL_THRESHOLD
-        bar = progress_bar(len(objs), "建立检索索引") if bulk else None
+        workers = segment_workers(self.workers, len(objs))
+        bar = (
+            progress_bar(len(objs), "建立检索索引")
+            if len(objs) >= PARALLEL_THRESHOLD
+            else None
+        )
         pool = None
-        if bulk and self.workers > 1:
+        if workers > 1:
             text.tokenizer()  # loaded once, inherited by the workers
             _job = (index, self.definition, objs)
             # The workers are forked before the writer starts tantivy's threads; the
             # documents they prepare are added as they arrive, while they prepare more.
             with frozen_heap():
-                pool = multiprocessing.get_context("fork").Pool(self.workers)
+                pool = multiprocessing.get_context("fork").Pool(workers)
             prepared = pool.imap(_prepare_in_worker, range(len(objs)), chunksize=32)
         else:
             prepared = (documents.prepare(index, obj, self.definition) for obj in objs)

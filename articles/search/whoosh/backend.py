@@ -92,15 +92,16 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         if not objs:
             return
         bulk = len(objs) >= writing.PARALLEL_THRESHOLD
+        workers = writing.segment_workers(self.workers, len(objs))
         bar = writing.progress_bar(len(objs), "建立检索索引") if bulk else None
         writer = self._writer(bulk=bulk)
         try:
-            if bulk and self.workers > 1:
+            if workers > 1:
                 writer.add_in_workers(
                     self,
                     index,
                     objs,
-                    min(self.workers, max(1, len(objs) // 100)),
+                    workers,
                     self._bulk_options(),
                     progress=bar.update if bar is not None else None,
                 )
@@ -163,10 +164,12 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             self.index = self.storage.open_index(schema=self.schema)
             self._searcher = self.index.searcher()
             self._stamp = stamp
+            # An empty index's reader has no segment.
             caches.forget_segments(
                 {
                     r.segment().segment_id()
                     for r, _ in self._searcher.reader().leaf_readers()
+                    if r.segment() is not None
                 }
             )
         return self._searcher

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import sys
+import threading
 from contextlib import contextmanager
 
 from haystack.constants import ID
@@ -184,6 +185,18 @@ class ArchiveSegmentWriter(SegmentWriter):
         )
 
 
+def segment_workers(configured: int, count: int) -> int:
+    """How many processes prepare and segment `count` objects; 1 means this one.
+
+    Never a fork where other Python threads run (a web worker with threads re-indexing a
+    batch edit): a fork copies only the calling thread, and a lock another thread held,
+    logging's or a connection's, would never be released in the child.
+    """
+    if count < PARALLEL_THRESHOLD or threading.active_count() > 1:
+        return 1
+    return max(1, min(configured, count // 100))
+
+
 @contextmanager
 def frozen_heap():
     """Fork indexing workers with the parent's objects out of the garbage collector's
@@ -202,5 +215,8 @@ def progress_bar(total: int, description: str):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
+    # No monitor thread (it only redraws a bar stalled for 10 s): a thread would stop
+    # the next batch from segmenting in forked workers (segment_workers).
+    tqdm.monitor_interval = 0
     # disable=None: a bar on an interactive terminal, silence in logs and tests.
     return tqdm(total=total, desc=description, unit="篇", disable=None, file=sys.stderr)

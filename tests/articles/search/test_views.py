@@ -232,3 +232,11 @@ def test_a_huge_page_number_shows_an_empty_last_page(dated_and_undated, search_p
     """A page past the end lists nothing and still counts every match."""
     page = search_page("工会", page="99999999999")
     assert page.results == [] and page.total == 3
+
+
+@pytest.mark.parametrize("q", ["工会", ""])
+def test_an_emptied_index_answers_with_no_results(client, archive, search_index, q):
+    # After clear_index, or on a new archive before anything is indexed.
+    search_index.clear()
+    html = get(client, q=q)
+    assert "共找到 <strong>0</strong>" in html or "共 0 篇" in html

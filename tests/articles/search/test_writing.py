@@ -1,6 +1,8 @@
 """Bulk writing on both embedded engines: a rebuild in worker processes, then the small
 commits of daily corrections (which Whoosh merges), keep every count exact."""
 
+import os
+import threading
 from datetime import date
 
 import pytest
@@ -10,6 +12,10 @@ from articles.search.whoosh.writing import PARALLEL_THRESHOLD
 
 ARTICLES = PARALLEL_THRESHOLD + 40
 YEARS = [date(2019, 3, 4), date(2021, 6, 7), date(2024, 9, 10)]
+
+# Every fork of this process, counted as it happens.
+FORKS = []
+os.register_at_fork(after_in_parent=lambda: FORKS.append(1))
 
 
 def words_of(i: int) -> list[str]:
@@ -29,13 +35,19 @@ def body_of(i: int) -> str:
 
 
 @pytest.fixture
-def many(add_article, search_index):
-    articles = [
+def articles(add_article, search_index):
+    # Two workers even on a one-CPU machine, so the parallel path is what is tested.
+    search_index.backend.workers = 2
+    return [
         add_article(f"文章{i}", body_of(i), date=YEARS[i % 3]) for i in range(ARTICLES)
     ]
-    # Two workers even on a one-CPU machine: the parallel path is what is tested.
-    search_index.backend.workers = 2
+
+
+@pytest.fixture
+def many(articles, search_index):
+    forks = len(FORKS)
     search_index.rebuild()
+    assert len(FORKS) - forks >= 2, "the batch was not segmented in worker processes"
     return articles
 
 
@@ -92,6 +104,21 @@ def test_small_commits_after_a_rebuild_keep_counts_exact(
         assert search_page(word).total == sum(
             has(i, word) for i, a in enumerate(many) if a not in withdrawn
         ), word
+
+
+def test_a_batch_indexed_beside_other_threads_is_never_forked(
+    articles, search_index, search_page
+):
+    # A web worker with threads re-indexing a batch edit: segmented in that process.
+    backend, index = search_index.backend, search_index.index
+    objs = list(index.index_queryset())
+    backend.clear()
+    forks = len(FORKS)
+    thread = threading.Thread(target=backend.update, args=(index, objs))
+    thread.start()
+    thread.join()
+    assert len(FORKS) == forks
+    assert_exact(articles, search_page)
 
 
 def test_grouped_postings_come_out_in_term_and_document_order():
