@@ -46,6 +46,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", 60))
+        self.limitmb = int(connection_options.get("LIMITMB", 512))
         self.workers = int(
             connection_options.get("SEGMENT_WORKERS") or os.cpu_count() or 1
         )
@@ -79,8 +80,10 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         return writing.ArchiveSegmentWriter(self.index, **options)
 
     def _bulk_options(self):
-        # No copy of each new segment into one compound file.
-        return {"compound": False}
+        # Large batches: more memory before the committing writer's pool (merges, or
+        # a batch segmented in-process) spills to temporary files, and no copy of each
+        # new segment into one compound file.
+        return {"limitmb": self.limitmb, "compound": False}
 
     def prepare_document(self, index, obj):
         return writing.prepare_document(index, obj, self.definition, self._from_python)

@@ -62,6 +62,10 @@ def _index_in_worker(ix, first: int, last: int, results, writer_options) -> None
     _detach_database()
     try:
         writer = ArchiveSegmentWriter(ix, _lk=False, **writer_options)
+        # A worker's postings are bounded by its share of one batch, so they are kept
+        # grouped in memory; the committing writer keeps Whoosh's pool, which spills to
+        # disk, for merging segments of any size.
+        private.group_postings(writer)
         done = 0
         for position in range(first, last):
             doc = backend.prepare_document(index, objs[position])
@@ -104,14 +108,9 @@ class CachedLengths:
 
 
 class ArchiveSegmentWriter(SegmentWriter):
-    """Whoosh's segment writer with grouped postings, cached field lengths and a
-    parallel bulk mode."""
+    """Whoosh's segment writer with cached field lengths and a parallel bulk mode."""
 
     _sub_segments: list | None = None
-
-    def __init__(self, ix, **options):
-        super().__init__(ix, **options)
-        private.group_postings(self)
 
     def _flush_segment(self):
         private.flush_postings(self, CachedLengths)
