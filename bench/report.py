@@ -87,20 +87,23 @@ load everything at boot; segmentation is jieba-rs (the same words, ~20× faster)
   keeps a tuple per posting (~600 an article), sorts all of them at commit and, past
   its memory limit, pickles sorted runs to temporary files and merges them back: with
   5,000 articles a worker that was 3.0 ms an article adding documents and 3.2 ms
-  committing. `whoosh.private.GroupedPostings` groups the postings by term as they
-  arrive, so only the distinct terms are sorted and nothing spills: 0.5 and 2.0 ms.
-  What is left of a commit is Whoosh's block writer, a Python call per posting.
+  committing. In the workers, `whoosh.private.GroupedPostings` groups the postings by
+  term as they arrive, so only the distinct terms are sorted and nothing spills: 0.5
+  and 2.0 ms (a worker's postings are bounded by its share of a batch; the writer that
+  commits and merges keeps Whoosh's pool, which spills). What is left of a commit is
+  Whoosh's block writer, a Python call per posting.
 - *Both engines' workers*, forked from the process that loaded the batch: their
   garbage collections walked the whole inherited heap (the batch's articles), copying
   its pages. Forking with the parent's objects frozen (`gc.freeze`, Python's advice for
   fork without exec) took two workers preparing 4,000 articles from 9.4 s to 7.5 s.
   tantivy's workers now inherit the articles instead of receiving each one pickled.
 - Result: Whoosh at 10,000 builds in 28 s (52 s CPU; before: 51 s, 97 s CPU), tantivy
-  in 38 s (64 s CPU; before: 42 s, 71 s), tantivy at 100,000 in 409 s (680 s CPU;
-  the round before: 1,228 s of CPU at load 4–10), Whoosh at 100,000 in 484 s. The
-  same Whoosh build at 10,000, timed again half an hour later on the idle machine,
-  took 32–36 s (61–69 s CPU): the CPUs are shared with other virtual machines, so
-  figures move by a fifth from one hour to the next. tantivy's build is now the slower
+  in 38 s (64 s CPU; before: 42 s, 71 s). At 100,000 tantivy built in 409 s (680 s
+  CPU; the round before: 1,228 s of CPU at load 4–10) and, an hour later, in the 547 s
+  of the table (924 s CPU); Whoosh in 578 s. The CPUs are shared with other virtual
+  machines and got slower in that hour: the same code's CPU time grew by a third (the
+  Whoosh build at 10,000, timed again, took 32–43 s and 61–79 s of CPU), and so did the
+  query times of the second 100,000 run. tantivy's build is now the slower
   of the two at 10,000: its workers' prepared documents are pickled back to the one
   process that writes (unpickling ~0.6 ms an article), which builds tantivy's token
   objects (~0.5 ms) and runs tantivy's own indexing threads; that serial process, not
