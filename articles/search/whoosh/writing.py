@@ -191,9 +191,20 @@ def segment_workers(configured: int, count: int) -> int:
     batch edit): a fork copies only the calling thread, and a lock another thread held,
     logging's or a connection's, would never be released in the child.
     """
-    if count < PARALLEL_THRESHOLD or threading.active_count() > 1:
+    if count < PARALLEL_THRESHOLD or _other_threads():
         return 1
     return max(1, min(configured, count // 100))
+
+
+def _other_threads() -> bool:
+    # Threads started outside Python (a Rust library's, once it called back into
+    # Python) stay listed as "dummy" threads, always alive; Python code never runs in
+    # them on its own, so they hold none of its locks.
+    me = threading.current_thread()
+    return any(
+        t is not me and not isinstance(t, threading._DummyThread)
+        for t in threading.enumerate()
+    )
 
 
 @contextmanager
@@ -214,8 +225,5 @@ def progress_bar(total: int, description: str):
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
-    # No monitor thread (it only redraws a bar stalled for 10 s): a thread would stop
-    # the next batch from segmenting in forked workers (segment_workers).
-    tqdm.monitor_interval = 0
     # disable=None: a bar on an interactive terminal, silence in logs and tests.
     return tqdm(total=total, desc=description, unit="篇", disable=None, file=sys.stderr)

@@ -47,7 +47,7 @@ def articles(add_article, search_index):
 def many(articles, search_index):
     forks = len(FORKS)
     search_index.rebuild()
-    assert len(FORKS) - forks >= 2, "the batch was not segmented in worker processes"
+    assert len(FORKS) - forks >= 2, f"not segmented in workers: {threading.enumerate()}"
     return articles
 
 
